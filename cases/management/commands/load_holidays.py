@@ -1,0 +1,46 @@
+"""`manage.py load_holidays FILE.csv`: load a year's official holiday arrangement (D6)."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.services.calendar import holiday_rows_from_csv
+from cases.services.holidays import holidays_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the State Council's holiday arrangement from a CSV of date,type,note rows "
+        "(type: work/rest or 上班/休息). The file replaces the overrides of every year it "
+        "contains; nothing is saved if any row is bad. See docs/deadlines.md."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", type=Path, help="CSV file, UTF-8 (a BOM from Excel is fine)")
+        parser.add_argument("--source", default="", help="the notice it comes from, e.g. 国办发明电〔2026〕1号")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from None
+        try:
+            rows = holiday_rows_from_csv(text.splitlines())
+            result = holidays_load(rows=rows, by=None, source=options["source"])
+        except ValidationError as exc:
+            raise CommandError(f"Nothing was loaded from {path}:\n  " + "\n  ".join(exc.messages)) from None
+        years = ", ".join(str(year) for year in result.years)
+        self.stdout.write(
+            f"Loaded {years}: {result.rest_days} rest days, {result.working_days} adjusted working days"
+            + (f"; {result.removed} earlier overrides of those years removed" if result.removed else "")
+            + "."
+        )
+        self.stdout.write(f"Recomputed {len(result.recomputed)} open deadlines.")
+        for deadline in result.recomputed:
+            self.stdout.write(f"  {deadline.case.number} {deadline.rule}: due {deadline.due_on.isoformat()}")

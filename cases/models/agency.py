@@ -1,0 +1,103 @@
+"""Agencies and the people who work in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.choices import RESPONSIBLE_RANKS, LeaderRank, Role
+from cases.querysets.agencies import AgencyQuerySet, MembershipQuerySet
+
+
+class Agency(models.Model):
+    """A government agency (e.g. a city HRSS bureau) that defends its acts."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    webhook_url = models.URLField(_("群机器人 Webhook"), blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("机关")
+        verbose_name_plural = _("机关")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="agency_not_own_parent",
+                violation_error_message=_("机关不能是自己的上级机关。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def descendant_ids(self) -> set[int]:
+        """This agency and every agency below it (a bureau's sub-agencies)."""
+        ids = {self.pk}
+        frontier = {self.pk}
+        while frontier:
+            frontier = set(
+                Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+            ) - ids
+            ids |= frontier
+        return ids
+
+
+class Membership(models.Model):
+    """A user's place in one agency: their role and, for leaders, their rank."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("机关"), on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    leader_rank = models.CharField(
+        _("领导职级"), max_length=20, choices=LeaderRank.choices, blank=True
+    )
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    webhook_mention = models.CharField(_("群机器人@手机号"), max_length=40, blank=True)
+    wants_digest = models.BooleanField(_("每日汇总提醒"), default=False)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.LEADER, leader_rank__in=LeaderRank.values)
+                | (~Q(role=Role.LEADER) & Q(leader_rank="")),
+                name="membership_rank_only_for_leaders",
+                violation_error_message=_("负责人必须填写领导职级,其他角色不填。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.agency.code})"
+
+    @property
+    def is_responsible_person(self) -> bool:
+        """SPC20 Art. 2: whether this person counts as the agency's 负责人."""
+        return self.role == Role.LEADER and self.leader_rank in RESPONSIBLE_RANKS

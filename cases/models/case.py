@@ -1,0 +1,191 @@
+"""A case is one proceeding (D1): a reconsideration or one litigation instance."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
+from cases.querysets.cases import CaseQuerySet
+from casetracker.outcomes import OUTCOMES_BY_KIND, WITHDRAWAL_OUTCOMES
+from casetracker.outcomes import Kind as LawKind
+
+_RECON_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.RECONSIDERATION])
+_LIT_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.LITIGATION])
+
+
+class Case(models.Model):
+    """One proceeding against the agency, linked to the one before it in its chain."""
+
+    agency = models.ForeignKey(
+        "cases.Agency", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="cases"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    litigation_instance = models.CharField(
+        _("审级"), max_length=10, choices=Instance.choices, blank=True,
+        help_text=_("仅行政诉讼填写:一审、二审或再审。"),
+    )
+    procedure = models.CharField(
+        _("程序"), max_length=12, choices=Procedure.choices, default=Procedure.ORDINARY
+    )
+    number = models.CharField(_("案号"), max_length=100, help_text=_("如 (2021)桂04行初12号 或 梧政复〔2021〕5号"))
+    number_year = models.PositiveSmallIntegerField(_("案号年份"), null=True, blank=True)
+    reviewing_body = models.CharField(_("审理机关"), max_length=200, help_text=_("法院或复议机关"))
+    applicant = models.CharField(_("申请人/原告"), max_length=300)
+    third_parties = models.TextField(_("第三人"), blank=True)
+    subject = models.CharField(_("案由"), max_length=30, choices=Subject.choices)
+    act_description = models.TextField(_("被诉(被申请)行政行为"), blank=True)
+    act_document_number = models.CharField(_("行政行为文号"), max_length=100, blank=True)
+    act_date = models.DateField(_("行政行为作出日期"), null=True, blank=True)
+
+    # Facts that trigger statutory periods (D9); see cases/services/deadlines.py.
+    received_on = models.DateField(_("收到复议申请书副本/起诉状副本日期"))
+    accepted_on = models.DateField(_("受理/立案日期"), null=True, blank=True)
+    appeal_received_on = models.DateField(_("收到上诉状副本日期"), null=True, blank=True)
+    judgment_form = models.CharField(
+        _("裁判文书类型"), max_length=10, choices=JudgmentForm.choices, blank=True
+    )
+    judgment_served_on = models.DateField(_("裁判文书送达日期"), null=True, blank=True)
+    decision_served_on = models.DateField(_("复议决定送达申请人日期"), null=True, blank=True)
+    effective_on = models.DateField(_("裁判生效日期"), null=True, blank=True)
+    opinion_letter_received_on = models.DateField(_("收到行政复议意见书日期"), null=True, blank=True)
+
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), blank=True, related_name="handled_cases"
+    )
+    co_defendant = models.BooleanField(_("共同被告"), default=False)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("前一程序"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_proceedings",
+    )
+
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    suspended_on = models.DateField(_("中止日期"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=30, choices=Outcome.choices, blank=True)
+    concluded_on = models.DateField(_("结案日期"), null=True, blank=True)
+    act_changed = models.BooleanField(
+        _("我局先行改变或撤回行政行为"), default=False,
+        help_text=_("撤回/撤诉前,我局已改变或撤回被诉行政行为(行政诉讼法第62条)。"),
+    )
+    decision_number = models.CharField(_("决定书/裁判文书号"), max_length=100, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[handlers])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            # The yearly roll-up (D2) filters on these two dates.
+            models.Index(fields=["agency", "received_on"], name="case_agency_received_idx"),
+            models.Index(fields=["agency", "concluded_on"], name="case_agency_concluded_idx"),
+            models.Index(fields=["status"], name="case_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status=Status.CONCLUDED) & ~Q(outcome="") & Q(concluded_on__isnull=False))
+                | (~Q(status=Status.CONCLUDED) & Q(outcome="") & Q(concluded_on__isnull=True)),
+                name="case_concluded_has_outcome_and_date",
+                violation_error_message=_("已结案件必须有结果和结案日期;未结案件不能有结果或结案日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("received_on")),
+                name="case_concluded_not_before_received",
+                violation_error_message=_("结案日期不能早于收到日期。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=Kind.LITIGATION) & Q(litigation_instance__in=Instance.values))
+                | (Q(kind=Kind.RECONSIDERATION) & Q(litigation_instance="")),
+                name="case_instance_only_for_litigation",
+                violation_error_message=_("行政诉讼案件必须填写审级;行政复议案件不填审级。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="")
+                | Q(kind=Kind.RECONSIDERATION, outcome__in=_RECON_OUTCOMES)
+                | Q(kind=Kind.LITIGATION, outcome__in=_LIT_OUTCOMES),
+                name="case_outcome_fits_kind",
+                violation_error_message=_("该结果不适用于此类案件。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(act_changed=False)
+                | Q(outcome__in=sorted(o.value for o in WITHDRAWAL_OUTCOMES)),
+                name="case_act_changed_only_on_withdrawal",
+                violation_error_message=_("“我局先行改变行政行为”仅适用于撤回或撤诉结案的案件。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(accepted_on__gte=F("act_date")) | Q(act_date__isnull=True),
+                name="case_accepted_not_before_act",
+                violation_error_message=_("受理日期不能早于行政行为作出日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(suspended_on__isnull=True) | Q(status=Status.SUSPENDED),
+                name="case_suspended_on_only_when_suspended",
+                violation_error_message=_("只有中止的案件才有中止日期。"),
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "reviewing_body", "number"],
+                name="case_number_unique_per_reviewing_body",
+                violation_error_message=_("同一审理机关下已有相同案号的案件。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.applicant}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.CONCLUDED
+
+    def chain(self) -> list[Case]:
+        """Every proceeding linked to this one, from the first to the last."""
+        first = self
+        seen = {self.pk}
+        while first.previous_id and first.previous_id not in seen:
+            first = first.previous  # type: ignore[assignment]
+            seen.add(first.pk)
+        ordered, frontier = [first], [first]
+        while frontier:
+            nxt = list(Case.objects.filter(previous__in=frontier).order_by("received_on", "id"))
+            ordered.extend(nxt)
+            frontier = nxt
+        return ordered
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    return f"documents/{instance.case.agency.code}/{instance.case_id}/{filename}"
+
+
+class Document(models.Model):
+    """A file attached to a case (judgment, complaint, proof of a leader's absence)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("标题"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=document_upload_to)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("文书材料")
+        verbose_name_plural = _("文书材料")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

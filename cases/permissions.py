@@ -1,0 +1,57 @@
+"""Who may see and change what: the one place agency scoping is decided.
+
+Legal staff read and write their own agency; leaders and viewers read their
+agency and its sub-agencies; administrators (role admin or superuser) see all.
+Every queryset in the web pages and the API goes through these functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cases.choices import Role
+
+
+def _membership(user: Any) -> Any:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "membership", None)
+
+
+def is_admin(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    member = _membership(user)
+    return bool(user.is_superuser or (member is not None and member.role == Role.ADMIN))
+
+
+def visible_agency_ids(user: Any) -> set[int] | None:
+    """Agency ids the user may read; None means every agency."""
+    if is_admin(user):
+        return None
+    member = _membership(user)
+    if member is None:
+        return set()
+    if member.role in (Role.LEADER, Role.VIEWER):
+        return member.agency.descendant_ids()
+    return {member.agency_id}
+
+
+def writable_agency_ids(user: Any) -> set[int] | None:
+    """Agency ids the user may change records of; None means every agency."""
+    if is_admin(user):
+        return None
+    member = _membership(user)
+    if member is None or member.role != Role.STAFF:
+        return set()
+    return {member.agency_id}
+
+
+def can_write(user: Any, agency_id: int) -> bool:
+    ids = writable_agency_ids(user)
+    return ids is None or agency_id in ids
+
+
+def can_read(user: Any, agency_id: int) -> bool:
+    ids = visible_agency_ids(user)
+    return ids is None or agency_id in ids

@@ -1,0 +1,81 @@
+"""Reads for deadlines: open, bureau duties versus watched ones, urgency levels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Case as SqlCase
+from django.db.models import Value, When
+from django.utils import timezone
+
+from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from casetracker.calendar import WorkdayCalendar
+from casetracker.periods import MANUAL, UrgencyBounds, urgency_bounds
+
+if TYPE_CHECKING:
+    from cases.models.deadlines import Deadline  # noqa: F401
+
+
+def urgency_expression(bounds: UrgencyBounds) -> SqlCase:
+    """SQL CASE giving an open deadline's level (DeadlineUrgency) for the given bounds.
+
+    The bounds come from the working-day calendar in Python, so the database only
+    compares dates: overdue < today <= due_3_working_days <= due_7_days < later.
+    """
+    return SqlCase(
+        When(due_on__lt=bounds.today, then=Value(DeadlineUrgency.OVERDUE.value)),
+        When(due_on__lte=bounds.last_3_working_days, then=Value(DeadlineUrgency.DUE_3_WORKING_DAYS.value)),
+        When(due_on__lte=bounds.last_7_days, then=Value(DeadlineUrgency.DUE_7_DAYS.value)),
+        default=Value(DeadlineUrgency.LATER.value),
+        output_field=models.CharField(),
+    )
+
+
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def for_user(self, user: Any) -> DeadlineQuerySet:
+        """Deadlines of cases the user may read (cases.permissions decides)."""
+        from cases.permissions import visible_agency_ids
+
+        ids = visible_agency_ids(user)
+        return self if ids is None else self.filter(case__agency_id__in=ids)
+
+    def open(self) -> DeadlineQuerySet:
+        return self.filter(status=DeadlineStatus.OPEN)
+
+    def bureau(self) -> DeadlineQuerySet:
+        """The bureau's own duties: reminded, and they must be met."""
+        return self.filter(is_bureau_duty=True)
+
+    def watched(self) -> DeadlineQuerySet:
+        """Limits of the court, the reviewing body or the other side: watched, not reminded."""
+        return self.filter(is_bureau_duty=False)
+
+    def computed(self) -> DeadlineQuerySet:
+        return self.exclude(rule=MANUAL)
+
+    def manual(self) -> DeadlineQuerySet:
+        return self.filter(rule=MANUAL)
+
+    def touching_years(self, first_year: int, last_year: int) -> DeadlineQuerySet:
+        """Deadlines whose counting can involve a day of these years (trigger .. due)."""
+        return self.filter(due_on__gte=dt.date(first_year, 1, 1), trigger_on__lte=dt.date(last_year, 12, 31))
+
+    def with_urgency(
+        self, *, today: dt.date | None = None, calendar: WorkdayCalendar | None = None
+    ) -> DeadlineQuerySet:
+        """Annotate ``urgency`` (a DeadlineUrgency code) as of today on the given calendar.
+
+        Meaningful on open deadlines; the calendar defaults to the database one.
+        """
+        if calendar is None:
+            from cases.services.calendar import workday_calendar
+
+            calendar = workday_calendar()
+        bounds = urgency_bounds(today or timezone.localdate(), calendar)
+        return self.annotate(urgency=urgency_expression(bounds))
+
+    def with_urgency_level(self, level: str, **kwargs: Any) -> DeadlineQuerySet:
+        """Only the deadlines at one urgency level (see with_urgency)."""
+        return self.with_urgency(**kwargs).filter(**{"urgency": level})  # an annotation, not a field

@@ -1,0 +1,105 @@
+"""The working-day calendar from the database (D6), and the holiday CSV format.
+
+The calendar is the ``chinese_calendar`` package overlaid by HolidayOverride rows
+(they win); the years in CalendarYear count as covered. It is cached per process
+and rebuilt when a cheap fingerprint of both tables changes, so a web worker
+sees a holiday loaded by the command line on its next request.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from cases.models.deadlines import CalendarYear, HolidayOverride
+from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
+
+__all__ = ["HolidayRow", "holiday_rows_from_csv", "invalidate_calendar", "workday_calendar"]
+
+# The CSV's type column: the State Council notice says 上班 / 休息.
+_DAY_TYPES: Final[dict[str, bool]] = {"work": True, "上班": True, "rest": False, "休息": False}
+_HEADER_WORDS: Final = {"date", "日期"}
+
+_cache: tuple[tuple[object, ...], WorkdayCalendar] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayRow:
+    """One day of an official arrangement: a rest day or an adjusted working day."""
+
+    day: dt.date
+    is_working: bool
+    note: str = ""
+
+
+def _fingerprint() -> tuple[object, ...]:
+    days = HolidayOverride.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+    years = CalendarYear.objects.aggregate(n=Count("id"), latest=Max("loaded_at"))
+    return (days["n"], days["latest"], years["n"], years["latest"])
+
+
+def workday_calendar() -> WorkdayCalendar:
+    """The calendar every deadline is computed on (two small queries when cached)."""
+    global _cache
+    key = _fingerprint()
+    if _cache is not None and _cache[0] == key:
+        return _cache[1]
+    calendar = WorkdayCalendar(
+        dict(HolidayOverride.objects.values_list("date", "is_working")),
+        loaded_years=set(CalendarYear.objects.values_list("year", flat=True)),
+    )
+    _cache = (key, calendar)
+    return calendar
+
+
+def invalidate_calendar() -> None:
+    """Forget the cached calendar (the fingerprint catches other processes' changes)."""
+    global _cache
+    _cache = None
+
+
+def _parse_record(record: list[str]) -> HolidayRow:
+    cells = [cell.strip() for cell in record] + ["", ""]
+    try:
+        day = dt.date.fromisoformat(cells[0])
+    except ValueError:
+        raise ValueError(_("日期“%(v)s”无效,应为 YYYY-MM-DD。") % {"v": cells[0]}) from None
+    if day.year < FIRST_YEAR:
+        raise ValueError(_("日期 %(d)s 早于 2004 年。") % {"d": day.isoformat()})
+    kind = cells[1].lower()
+    if kind not in _DAY_TYPES:
+        raise ValueError(_("类型“%(v)s”无效,应为 work/rest 或 上班/休息。") % {"v": cells[1]})
+    return HolidayRow(day=day, is_working=_DAY_TYPES[kind], note=",".join(cells[2 : len(record)]))
+
+
+def holiday_rows_from_csv(lines: Iterable[str]) -> list[HolidayRow]:
+    """Parse ``date,type,note`` rows (header optional); every bad row is reported at once."""
+    rows: list[HolidayRow] = []
+    errors: list[str] = []
+    seen: set[dt.date] = set()
+    for number, record in enumerate(csv.reader(lines), start=1):
+        if not any(cell.strip() for cell in record):
+            continue
+        if number == 1 and record[0].strip().lstrip("\ufeff").lower() in _HEADER_WORDS:
+            continue
+        try:
+            row = _parse_record(record)
+        except ValueError as exc:
+            errors.append(_("第 %(n)d 行:%(e)s") % {"n": number, "e": exc})
+            continue
+        if row.day in seen:
+            errors.append(_("第 %(n)d 行:日期 %(d)s 重复。") % {"n": number, "d": row.day.isoformat()})
+        seen.add(row.day)
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError(_("文件中没有任何日期。"))
+    return rows

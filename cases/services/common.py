@@ -1,0 +1,52 @@
+"""Helpers shared by the services: permission checks, version locks, history notes."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from cases.errors import StaleVersion
+from cases.permissions import can_write
+
+M = TypeVar("M", bound=models.Model)
+
+
+def ensure_can_write(user: Any, agency_id: int) -> None:
+    if user is not None and not can_write(user, agency_id):
+        raise PermissionDenied(_("您无权修改该机关的案件。"))
+
+
+def lock(instance: M, *, expected_version: int | None = None) -> M:
+    """Re-read the row under a lock; refuse if it moved past the caller's version."""
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    current = getattr(locked, "version", None)
+    if expected_version is not None and current is not None and current != expected_version:
+        raise StaleVersion(current)
+    return locked
+
+
+def save_with_history(
+    instance: models.Model, *, by: Any, reason: str, update_fields: list[str] | None = None
+) -> None:
+    """full_clean, bump the version, save, and leave who and why in the history row."""
+    try:
+        instance.full_clean()
+    except ValidationError:
+        raise
+    if update_fields is not None and hasattr(instance, "version"):
+        instance.version += 1  # type: ignore[attr-defined]
+        update_fields = sorted(set(update_fields) | {"version", "updated_at"})
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    if by is not None and getattr(by, "is_authenticated", False):
+        instance._history_user = by  # type: ignore[attr-defined]
+    instance.save(update_fields=update_fields)
+
+
+def require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: _("请填写原因。")})
+    return reason

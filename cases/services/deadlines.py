@@ -1,0 +1,316 @@
+"""Deadlines of a case: computed from its facts (D9) on the official calendar (D5, D6).
+
+How deadlines_sync treats the computed deadlines of a case (docs/deadlines.md):
+- a fact that is set creates its rule's deadline, unless a deadline of the same
+  rule family (e.g. the ordinary and the simplified reply) already exists;
+- a corrected fact recomputes its open deadline; met, missed, waived and manually
+  overridden ones stay as they are;
+- a cleared fact (or a procedure change that swaps the rule) removes its open,
+  not overridden deadline: it was entered by mistake, the history keeps it;
+- concluding the case waives open in-proceeding deadlines (replies, defences,
+  trial and decision limits) and marks them auto_closed; reopening reopens them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import Instance, JudgmentForm, Kind, Procedure, Status
+from cases.models import Case
+from cases.models.deadlines import Deadline, DeadlineStatus
+from cases.services.calendar import workday_calendar
+from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
+from casetracker.periods import MANUAL, Period, Rule, UnknownRule, compute_due, get_rule
+
+__all__ = [
+    "Trigger",
+    "deadline_add_manual",
+    "deadline_complete",
+    "deadline_compute",
+    "deadline_miss",
+    "deadline_override",
+    "deadline_waive",
+    "deadlines_recompute",
+    "deadlines_sync",
+    "expected_triggers",
+    "parse_date",
+]
+
+# Limits that only matter while the proceeding runs: concluding the case waives them.
+IN_PROCEEDING: Final = frozenset(
+    {
+        "reconsideration_reply", "reconsideration_reply_simplified", "reconsideration_decision",
+        "reconsideration_decision_extended", "reconsideration_decision_simplified", "litigation_defence",
+        "appellee_answer", "first_instance_trial", "first_instance_simplified", "second_instance_trial",
+    }
+)  # fmt: skip
+
+# Alternative rules for one duty: once one of them exists, the others are not created.
+_FAMILIES: Final = (
+    frozenset({"reconsideration_reply", "reconsideration_reply_simplified"}),
+    frozenset({"reconsideration_decision", "reconsideration_decision_extended", "reconsideration_decision_simplified"}),
+    frozenset({"first_instance_trial", "first_instance_simplified"}),
+    frozenset({"appeal_judgment", "appeal_ruling"}),
+)
+_FAMILY_OF: Final = {code: family for family in _FAMILIES for code in family}
+
+_STATUS_FIELDS: Final = ["status", "closed_by", "closed_at", "close_note", "auto_closed", "updated_at"]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """The case fact a computed deadline counts from."""
+
+    field: str
+    day: dt.date
+
+
+def parse_date(value: dt.date | str, field: str) -> dt.date:
+    """A date from a date or a YYYY-MM-DD string; ValidationError keyed on ``field``."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({field: _("日期“%(v)s”无效,应为 YYYY-MM-DD。") % {"v": value}}) from None
+
+
+def _compute(rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str) -> Period:
+    try:
+        return compute_due(rule, day, calendar)
+    except CalendarError:
+        message = _("%(d)s 早于 %(y)d 年或超出范围,无法计算法定期限。") % {"d": day.isoformat(), "y": FIRST_YEAR}
+        raise ValidationError({field: message}) from None
+
+
+def deadline_compute(rule: str | Rule, trigger: dt.date | str, *, calendar: WorkdayCalendar | None = None) -> Period:
+    """The due date of a rule from a trigger day on the database calendar (for API and CLI)."""
+    if not isinstance(rule, Rule):
+        try:
+            rule = get_rule(rule)
+        except UnknownRule as exc:
+            raise ValidationError({"rule": str(exc)}) from None
+    day = parse_date(trigger, "trigger")
+    return _compute(rule, day, calendar or workday_calendar(), "trigger")
+
+
+def _litigation_triggers(case: Case) -> dict[str, Trigger | None]:
+    simplified = case.procedure == Procedure.SIMPLIFIED
+    facts: dict[str, Trigger | None] = {}
+    if case.litigation_instance == Instance.FIRST:
+        facts["litigation_defence"] = _fact(case, "received_on")
+        trial = "first_instance_simplified" if simplified else "first_instance_trial"
+        facts[trial] = _fact(case, "accepted_on")
+        # Second-instance and retrial decisions are final here; an appealable
+        # retrial judgment gets a manual deadline (docs/deadlines.md).
+        if case.judgment_form:
+            appeal = "appeal_ruling" if case.judgment_form == JudgmentForm.RULING else "appeal_judgment"
+            facts[appeal] = _fact(case, "judgment_served_on")
+    elif case.litigation_instance == Instance.SECOND:
+        facts["appellee_answer"] = _fact(case, "appeal_received_on")
+        facts["second_instance_trial"] = _fact(case, "accepted_on")
+    facts["retrial_application"] = _fact(case, "effective_on")
+    return facts
+
+
+def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
+    simplified = case.procedure == Procedure.SIMPLIFIED
+    reply = "reconsideration_reply_simplified" if simplified else "reconsideration_reply"
+    decision = "reconsideration_decision_simplified" if simplified else "reconsideration_decision"
+    return {
+        reply: _fact(case, "received_on"),
+        decision: _fact(case, "accepted_on"),
+        "opinion_letter_correction": _fact(case, "opinion_letter_received_on"),
+        "lawsuit_after_reconsideration": _fact(case, "decision_served_on"),
+    }
+
+
+def _fact(case: Case, field: str) -> Trigger | None:
+    day = getattr(case, field)
+    return Trigger(field, day) if day is not None else None
+
+
+def expected_triggers(case: Case) -> dict[str, Trigger]:
+    """Rule code -> the fact it counts from, for every rule the case's facts call for."""
+    if case.kind == Kind.RECONSIDERATION:
+        facts = _reconsideration_triggers(case)
+    else:
+        facts = _litigation_triggers(case)
+    return {code: trigger for code, trigger in facts.items() if trigger is not None}
+
+
+def _recompute(deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Any, why: str) -> bool:
+    """Recompute one open computed deadline from ``day``; save with history if it moved."""
+    period = _compute(get_rule(deadline.rule), day, calendar, "trigger_on")
+    old = (deadline.trigger_on, deadline.due_on, deadline.provisional)
+    if old == (day, period.due, period.provisional):
+        return False
+    reason = _("%(why)s:起算日 %(t0)s→%(t1)s,届满日 %(d0)s→%(d1)s") % {
+        "why": why, "t0": old[0], "t1": day, "d0": old[1], "d1": period.due,
+    }  # fmt: skip
+    deadline.trigger_on, deadline.due_on, deadline.provisional = day, period.due, period.provisional
+    save_with_history(
+        deadline, by=by, reason=reason, update_fields=["trigger_on", "due_on", "provisional", "updated_at"]
+    )
+    return True
+
+
+def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Any, note: str, auto: bool = False) -> None:
+    deadline.status, deadline.close_note, deadline.auto_closed = status, note, auto
+    is_open = status == DeadlineStatus.OPEN
+    deadline.closed_at = None if is_open else timezone.now()
+    deadline.closed_by = by if not is_open and getattr(by, "is_authenticated", False) else None
+    reason = note or deadline.get_status_display()
+    save_with_history(deadline, by=by, reason=reason, update_fields=_STATUS_FIELDS)
+
+
+def _sync_open(
+    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
+) -> bool:
+    """Bring one open computed deadline in line with the facts; False if it was removed."""
+    trigger = expected.get(deadline.rule)
+    if trigger is None:
+        if deadline.overridden:
+            return True
+        deadline._change_reason = _("案件事实已清除或程序已变更,删除该期限")  # type: ignore[attr-defined]
+        deadline._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+        deadline.delete()
+        return False
+    if concluded and deadline.rule in IN_PROCEEDING:
+        _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=_("案件已结,期限不再适用"), auto=True)
+    elif not deadline.overridden:
+        _recompute(deadline, trigger.day, calendar, by, _("案件事实更正"))
+    return True
+
+
+def _sync_one(
+    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
+) -> bool:
+    if deadline.status == DeadlineStatus.OPEN:
+        return _sync_open(deadline, expected, concluded, calendar, by)
+    trigger = expected.get(deadline.rule)
+    if deadline.auto_closed and not concluded and trigger is not None:
+        _set_status(deadline, DeadlineStatus.OPEN, by=by, note=_("案件重新打开,期限恢复"))
+        _recompute(deadline, trigger.day, calendar, by, _("案件重新打开"))
+    return True
+
+
+def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Any) -> Deadline:
+    period = _compute(rule, trigger.day, calendar, trigger.field)
+    deadline = Deadline(
+        case=case, rule=rule.code, trigger_on=trigger.day, due_on=period.due,
+        provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
+    )  # fmt: skip
+    save_with_history(deadline, by=by, reason=_("按案件事实计算(%(f)s)") % {"f": trigger.field})
+    return deadline
+
+
+@transaction.atomic
+def deadlines_sync(*, case: Case, by: Any) -> None:
+    """Create, recompute, remove or waive the computed deadlines of a case from its facts.
+
+    Called by the case services after every change of a case (no permission check
+    here: the caller did it). A fact before 2004 raises ValidationError on that field.
+    """
+    expected = expected_triggers(case)
+    calendar = workday_calendar()
+    concluded = case.status == Status.CONCLUDED
+    present: set[str] = set()
+    for deadline in Deadline.objects.select_for_update().filter(case=case).computed():
+        if _sync_one(deadline, expected, concluded, calendar, by):
+            present.add(deadline.rule)
+    for code, trigger in expected.items():
+        if (concluded and code in IN_PROCEEDING) or present & _FAMILY_OF.get(code, {code}):
+            continue
+        _create(case, get_rule(code), trigger, calendar, by)
+
+
+def deadlines_recompute(
+    *, deadlines: Any, by: Any, why: str, calendar: WorkdayCalendar | None = None
+) -> list[Deadline]:
+    """Recompute open, computed, not overridden deadlines; return the ones that moved."""
+    calendar = calendar or workday_calendar()
+    todo = deadlines.open().computed().filter(overridden=False).select_related("case").select_for_update()
+    return [d for d in todo if _recompute(d, d.trigger_on, calendar, by, why)]
+
+
+def _check_due(due_on: dt.date | str, trigger_on: dt.date | None) -> dt.date:
+    due = parse_date(due_on, "due_on")
+    if due.year < FIRST_YEAR:
+        raise ValidationError({"due_on": _("届满日不能早于 2004 年。")})
+    if trigger_on is not None and due <= trigger_on:
+        raise ValidationError({"due_on": _("届满日必须晚于起算日 %(d)s。") % {"d": trigger_on.isoformat()}})
+    return due
+
+
+@transaction.atomic
+def deadline_add_manual(
+    *, case: Case, title: str, due_on: dt.date | str, by: Any, is_bureau_duty: bool = True
+) -> Deadline:
+    """A deadline staff type in by hand (title, due date); reminded like a statutory one."""
+    ensure_can_write(by, case.agency_id)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("请填写期限名称。")})
+    due = _check_due(due_on, None)
+    deadline = Deadline(case=case, rule=MANUAL, title=title, due_on=due, is_bureau_duty=is_bureau_duty)
+    save_with_history(deadline, by=by, reason=_("手动添加期限"))
+    return deadline
+
+
+def _lock_open(deadline: Deadline, by: Any) -> Deadline:
+    ensure_can_write(by, deadline.case.agency_id)
+    deadline = lock(deadline)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError({"status": _("该期限已办结(%(s)s)。") % {"s": deadline.get_status_display()}})
+    return deadline
+
+
+@transaction.atomic
+def deadline_complete(*, deadline: Deadline, by: Any, note: str = "") -> Deadline:
+    """The duty was done in time (e.g. the reply was filed): status met."""
+    deadline = _lock_open(deadline, by)
+    _set_status(deadline, DeadlineStatus.MET, by=by, note=note.strip())
+    return deadline
+
+
+@transaction.atomic
+def deadline_miss(*, deadline: Deadline, by: Any, note: str = "") -> Deadline:
+    """The period ran out without the act: status missed (kept for the record)."""
+    deadline = _lock_open(deadline, by)
+    _set_status(deadline, DeadlineStatus.MISSED, by=by, note=note.strip())
+    return deadline
+
+
+@transaction.atomic
+def deadline_waive(*, deadline: Deadline, by: Any, reason: str) -> Deadline:
+    """The deadline no longer applies (e.g. the application was withdrawn): status waived."""
+    reason = require_reason(reason)
+    deadline = _lock_open(deadline, by)
+    _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=reason)
+    return deadline
+
+
+@transaction.atomic
+def deadline_override(*, deadline: Deadline, due_on: dt.date | str, reason: str, by: Any) -> Deadline:
+    """Set the due date by hand (e.g. the court extended it); facts no longer move it."""
+    reason = require_reason(reason)
+    deadline = _lock_open(deadline, by)
+    due = _check_due(due_on, deadline.trigger_on)
+    old = deadline.due_on
+    deadline.due_on, deadline.provisional = due, False
+    deadline.overridden, deadline.override_reason = True, reason
+    note = _("人工调整届满日 %(a)s→%(b)s:%(r)s") % {"a": old, "b": due, "r": reason}
+    fields = ["due_on", "provisional", "overridden", "override_reason", "updated_at"]
+    save_with_history(deadline, by=by, reason=note, update_fields=fields)
+    return deadline

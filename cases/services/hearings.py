@@ -1,0 +1,155 @@
+"""State changes of a hearing: schedule, reschedule, record attendance (D7), postpone, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import AbsenceReason, HearingKind, HearingStatus
+from cases.models import Case, Hearing, Membership
+from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+
+
+def _responsible_member(user: Any, case: Case) -> Membership | None:
+    return Membership.objects.responsible_persons().filter(user=user, agency_id=case.agency_id).first()
+
+
+def _check_expected_leader(leader: Any, case: Case) -> None:
+    if leader is not None and _responsible_member(leader, case) is None:
+        raise ValidationError({"expected_leader": _("拟出庭负责人必须是本机关计入负责人的领导(出庭应诉规定第2条)。")})
+
+
+@transaction.atomic
+def hearing_schedule(
+    *, case: Case, scheduled_at: dt.datetime, by: Any, kind: str = HearingKind.COURT,
+    place: str = "", expected_leader: Any = None, notes: str = "",
+) -> Hearing:
+    """Put a hearing on the calendar; reminders and leader arrangements follow it."""
+    ensure_can_write(by, case.agency_id)
+    _check_expected_leader(expected_leader, case)
+    hearing = Hearing(
+        case=case, kind=kind, scheduled_at=scheduled_at, place=place,
+        expected_leader=expected_leader, notes=notes,
+    )
+    save_with_history(hearing, by=by, reason=_("安排开庭/听证"))
+    return hearing
+
+
+@transaction.atomic
+def hearing_reschedule(
+    *, hearing: Hearing, by: Any, scheduled_at: dt.datetime | None = None, place: str | None = None,
+    expected_leader: Any = ..., reason: str = "", expected_version: int | None = None,
+) -> Hearing:
+    """Change time, place or the leader arranged to attend of a scheduled hearing."""
+    ensure_can_write(by, hearing.case.agency_id)
+    hearing = lock(hearing, expected_version=expected_version)
+    if hearing.status not in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
+        raise ValidationError({"status": _("已开庭或已取消的庭审不能改期。")})
+    fields: list[str] = []
+    if scheduled_at is not None and scheduled_at != hearing.scheduled_at:
+        hearing.scheduled_at, hearing.status = scheduled_at, HearingStatus.SCHEDULED
+        fields += ["scheduled_at", "status"]
+    if place is not None and place != hearing.place:
+        hearing.place = place
+        fields.append("place")
+    if expected_leader is not ... and expected_leader != hearing.expected_leader:
+        _check_expected_leader(expected_leader, hearing.case)
+        hearing.expected_leader = expected_leader
+        fields.append("expected_leader")
+    if fields:
+        save_with_history(hearing, by=by, reason=reason or _("调整开庭安排"), update_fields=fields)
+    return hearing
+
+
+@transaction.atomic
+def hearing_record(
+    *,
+    hearing: Hearing,
+    by: Any,
+    responsible_person: Any = None,
+    staff: Iterable[Any] = (),
+    lawyer_names: str = "",
+    absence_reason: str = "",
+    absence_detail: str = "",
+    absence_proof: UploadedFile | None = None,
+    notes: str = "",
+    expected_version: int | None = None,
+) -> Hearing:
+    """Record that a hearing was held and who of the bureau attended it (D7).
+
+    The responsible person must be a leader of the defending agency itself of a
+    rank SPC20 Art. 2 counts; without one, the reason (Art. 8) and the proof
+    (Art. 9) are required. The bureau appeared if a leader or any of its own
+    staff attended; a lawyer alone does not count and is flagged.
+    """
+    case = hearing.case
+    ensure_can_write(by, case.agency_id)
+    hearing = lock(hearing, expected_version=expected_version)
+    staff = list(staff)
+    errors: dict[str, list[str]] = {}
+    if hearing.status in (HearingStatus.CANCELLED,):
+        errors["status"] = [_("已取消的庭审不能记录出庭情况。")]
+    if hearing.scheduled_at > timezone.now():
+        errors["scheduled_at"] = [_("庭审尚未开始,不能记录为已开庭。")]
+    if responsible_person is not None and _responsible_member(responsible_person, case) is None:
+        errors["responsible_person"] = [_("出庭负责人必须是本机关的正职、副职或分管负责人(出庭应诉规定第2条)。")]
+    own_staff = set(Membership.objects.filter(agency_id=case.agency_id, user__in=staff).values_list("user_id", flat=True))
+    strangers = [u for u in staff if u.pk not in own_staff]
+    if strangers:
+        errors["staff"] = [_("出庭工作人员必须是本机关的工作人员:%(n)s") % {"n": ", ".join(str(u) for u in strangers)}]
+    if responsible_person is None:
+        if absence_reason not in AbsenceReason.values:
+            errors["absence_reason"] = [_("负责人未出庭的,必须选择未出庭事由(出庭应诉规定第8条)。")]
+        if not absence_proof and not hearing.absence_proof:
+            errors["absence_proof"] = [_("负责人未出庭的,必须上传证明材料(出庭应诉规定第9条)。")]
+    if errors:
+        raise ValidationError(errors)
+
+    hearing.status = HearingStatus.HELD
+    hearing.responsible_person = responsible_person
+    hearing.bureau_appeared = responsible_person is not None or bool(staff)
+    hearing.lawyer_names = lawyer_names.strip()
+    hearing.absence_reason = "" if responsible_person else absence_reason
+    hearing.absence_detail = "" if responsible_person else absence_detail.strip()
+    if absence_proof:
+        hearing.absence_proof = absence_proof
+    hearing.notes = notes or hearing.notes
+    hearing.recorded_by = by if getattr(by, "pk", None) else None
+    fields = [
+        "status", "responsible_person", "bureau_appeared", "lawyer_names", "absence_reason",
+        "absence_detail", "absence_proof", "notes", "recorded_by",
+    ]
+    save_with_history(hearing, by=by, reason=_("记录出庭情况"), update_fields=fields)
+    hearing.attending_staff.set(staff)
+    return hearing
+
+
+@transaction.atomic
+def hearing_postpone(*, hearing: Hearing, by: Any, reason: str, expected_version: int | None = None) -> Hearing:
+    ensure_can_write(by, hearing.case.agency_id)
+    reason = require_reason(reason)
+    hearing = lock(hearing, expected_version=expected_version)
+    if hearing.status != HearingStatus.SCHEDULED:
+        raise ValidationError({"status": _("只有已排期的庭审可以延期。")})
+    hearing.status = HearingStatus.POSTPONED
+    save_with_history(hearing, by=by, reason=_("延期:%(r)s") % {"r": reason}, update_fields=["status"])
+    return hearing
+
+
+@transaction.atomic
+def hearing_cancel(*, hearing: Hearing, by: Any, reason: str, expected_version: int | None = None) -> Hearing:
+    ensure_can_write(by, hearing.case.agency_id)
+    reason = require_reason(reason)
+    hearing = lock(hearing, expected_version=expected_version)
+    if hearing.status == HearingStatus.HELD:
+        raise ValidationError({"status": _("已开庭的庭审不能取消。")})
+    hearing.status = HearingStatus.CANCELLED
+    save_with_history(hearing, by=by, reason=_("取消:%(r)s") % {"r": reason}, update_fields=["status"])
+    return hearing

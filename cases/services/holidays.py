@@ -1,0 +1,132 @@
+"""Loading the official holiday arrangement of a year, and recomputing what it moves (D6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
+from cases.permissions import is_admin
+from cases.services.calendar import HolidayRow, invalidate_calendar, workday_calendar
+from cases.services.common import save_with_history
+from cases.services.deadlines import deadlines_recompute
+from casetracker.calendar import FIRST_YEAR
+
+__all__ = ["HolidayLoadResult", "holiday_override_delete", "holiday_override_set", "holidays_load"]
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayLoadResult:
+    """What holidays_load changed: per-year day counts and the deadlines that moved."""
+
+    years: list[int]
+    rest_days: int
+    working_days: int
+    removed: int
+    recomputed: list[Deadline]
+
+
+def _ensure_admin(by: Any) -> None:
+    # by=None is the command line, run by whoever operates the server.
+    if by is not None and not is_admin(by):
+        raise PermissionDenied(_("只有管理员可以维护节假日安排。"))
+
+
+def _validate(rows: Sequence[HolidayRow]) -> None:
+    if not rows:
+        raise ValidationError(_("没有任何日期。"))
+    days = [row.day for row in rows]
+    duplicates = sorted({d.isoformat() for d in days if days.count(d) > 1})
+    if duplicates:
+        raise ValidationError(_("日期重复:%(d)s") % {"d": ", ".join(duplicates)})
+    early = sorted(d.isoformat() for d in days if d.year < FIRST_YEAR)
+    if early:
+        raise ValidationError(_("日期早于 2004 年:%(d)s") % {"d": ", ".join(early)})
+
+
+def _history_user(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _replace_year(year: int, rows: list[HolidayRow], *, by: Any, source: str) -> int:
+    """Make the year's overrides exactly ``rows``; return how many old days were dropped."""
+    wanted = {row.day: row for row in rows}
+    stale = HolidayOverride.objects.filter(date__year=year).exclude(date__in=list(wanted))
+    removed = 0
+    for override in stale:
+        override._change_reason = _("重新导入 %(y)d 年节假日安排") % {"y": year}  # type: ignore[attr-defined]
+        override._history_user = _history_user(by)  # type: ignore[attr-defined]
+        override.delete()
+        removed += 1
+    existing = {o.date: o for o in HolidayOverride.objects.filter(date__in=list(wanted))}
+    for day, row in wanted.items():
+        override = existing.get(day) or HolidayOverride(date=day, created_by=_history_user(by))
+        override.is_working, override.note, override.source = row.is_working, row.note, source
+        save_with_history(override, by=by, reason=_("导入 %(y)d 年节假日安排") % {"y": year})
+    return removed
+
+
+def _mark_loaded(year: int, *, by: Any, source: str) -> None:
+    record = CalendarYear.objects.filter(year=year).first() or CalendarYear(year=year)
+    record.source, record.loaded_by = source, _history_user(by)
+    save_with_history(record, by=by, reason=_("导入 %(y)d 年节假日安排") % {"y": year})
+
+
+def _recompute_years(first: int, last: int, *, by: Any, why: str) -> list[Deadline]:
+    invalidate_calendar()
+    deadlines = Deadline.objects.touching_years(first, last)
+    return deadlines_recompute(deadlines=deadlines, by=by, why=why, calendar=workday_calendar())
+
+
+@transaction.atomic
+def holidays_load(*, rows: Sequence[HolidayRow], by: Any, source: str = "") -> HolidayLoadResult:
+    """Load whole years of the official arrangement (the rows replace those years' overrides).
+
+    The years become covered (no longer provisional) and every open computed deadline
+    whose counting touches them is recomputed, the change recorded in its history.
+    """
+    _ensure_admin(by)
+    _validate(rows)
+    years = sorted({row.day.year for row in rows})
+    removed = 0
+    for year in years:
+        removed += _replace_year(year, [r for r in rows if r.day.year == year], by=by, source=source.strip())
+        _mark_loaded(year, by=by, source=source.strip())
+    label = ", ".join(str(y) for y in years)
+    recomputed = _recompute_years(years[0], years[-1], by=by, why=_("导入 %(y)s 年节假日安排") % {"y": label})
+    working = sum(row.is_working for row in rows)
+    return HolidayLoadResult(years, len(rows) - working, working, removed, recomputed)
+
+
+@transaction.atomic
+def holiday_override_set(
+    *, day: dt.date, is_working: bool, by: Any, note: str = "", source: str = ""
+) -> tuple[HolidayOverride, list[Deadline]]:
+    """Correct one day of the calendar (the year's coverage is unchanged); also return moved deadlines."""
+    _ensure_admin(by)
+    if day.year < FIRST_YEAR:
+        raise ValidationError({"date": _("日期不能早于 2004 年。")})
+    override = HolidayOverride.objects.filter(date=day).first() or HolidayOverride(date=day)
+    if override.pk is None:
+        override.created_by = _history_user(by)
+    override.is_working, override.note, override.source = is_working, note.strip(), source.strip()
+    save_with_history(override, by=by, reason=_("调整 %(d)s") % {"d": day.isoformat()})
+    moved = _recompute_years(day.year, day.year, by=by, why=_("调整节假日 %(d)s") % {"d": day.isoformat()})
+    return override, moved
+
+
+@transaction.atomic
+def holiday_override_delete(*, override: HolidayOverride, by: Any) -> list[Deadline]:
+    """Remove one override (the package or weekends decide that day again)."""
+    _ensure_admin(by)
+    day = override.date
+    override._change_reason = _("删除 %(d)s 的节假日调整") % {"d": day.isoformat()}  # type: ignore[attr-defined]
+    override._history_user = _history_user(by)  # type: ignore[attr-defined]
+    override.delete()
+    return _recompute_years(day.year, day.year, by=by, why=_("删除节假日调整 %(d)s") % {"d": day.isoformat()})

@@ -1,0 +1,63 @@
+"""The demo: loading it twice changes nothing, and 2021 rolls up to 25 = 19 + 2 + 4."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count
+
+from cases.models import Agency, Case, Hearing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--password", "demo-pass")
+
+
+def buckets_2021() -> dict[str, int]:
+    qs = Case.objects.filter(agency__code="wuzhou-hrss").handled_in(2021).with_bucket(2021)
+    return dict(qs.values("bucket").annotate(n=Count("id")).values_list("bucket", "n"))
+
+
+def test_the_demo_year_rolls_up_to_25_19_2_4(demo):
+    assert buckets_2021() == {"upheld": 19, "withdrawn": 2, "pending": 4}
+
+
+def test_the_bureau_appeared_at_every_2021_court_hearing(demo):
+    held = Hearing.objects.filter(case__agency__code="wuzhou-hrss", kind="court", scheduled_at__year=2021)
+    assert held.count() > 0
+    assert held.filter(bureau_appeared=True).count() == held.count()
+
+
+def test_the_demo_has_carry_over_both_kinds_and_several_subjects(demo):
+    handled = Case.objects.filter(agency__code="wuzhou-hrss").handled_in(2021)
+    assert handled.filter(received_on__year=2020).exists()
+    assert set(handled.values_list("kind", flat=True)) == {"reconsideration", "litigation"}
+    assert handled.values("subject").distinct().count() >= 5
+    assert handled.filter(act_changed=True).exists()
+
+
+def test_seeding_twice_creates_nothing_new(demo):
+    counts = (Agency.objects.count(), get_user_model().objects.count(), Case.objects.count(), Hearing.objects.count())
+    call_command("seed_demo")
+    assert counts == (Agency.objects.count(), get_user_model().objects.count(), Case.objects.count(), Hearing.objects.count())
+    assert buckets_2021() == {"upheld": 19, "withdrawn": 2, "pending": 4}
+
+
+def test_the_demo_users_can_log_in_with_the_given_password(demo, client):
+    for username in ("staff", "leader", "admin", "staff2"):
+        assert client.login(username=username, password="demo-pass"), username
+    leader = get_user_model().objects.get(username="leader")
+    assert leader.membership.is_responsible_person
+    assert get_user_model().objects.get(username="staff2").membership.agency.code != "wuzhou-hrss"
+
+
+def test_the_demo_has_open_cases_received_in_the_last_weeks(demo):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    recent = Case.objects.filter(status="pending", received_on__gte=today.replace(day=1) - __import__("datetime").timedelta(days=40))
+    assert recent.count() >= 3
