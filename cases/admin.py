@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin_deadlines import DeadlineInline
 from cases.models import Agency, Case, Document, Hearing, Membership
 from cases.permissions import visible_agency_ids, writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS, case_archive, case_create, case_update
@@ -120,7 +121,7 @@ class CaseAdmin(AgencyScopedAdmin):
     autocomplete_fields = ("previous",)
     filter_horizontal = ("handlers",)
     readonly_fields = ("status", "outcome", "concluded_on", "act_changed", "suspended_on", "archived_at", "version")
-    inlines = [HearingInline, DocumentInline]
+    inlines = [HearingInline, DeadlineInline, DocumentInline]
     actions = ["archive_selected"]
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
@@ -167,3 +168,6 @@ class DocumentAdmin(AgencyScopedAdmin):
     list_display = ("title", "case", "uploaded_at", "uploaded_by")
     search_fields = ("title", "case__number")
     list_select_related = ("case", "uploaded_by")
+
+# Registers the reminder outbox and notification admins (issue 4) and the yearly report admin (issue 5).
+from cases import admin_reminders, admin_reports  # noqa: E402,F401

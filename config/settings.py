@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: offices often have no internet
     "simple_history",
     "cases",
 ]
@@ -102,7 +103,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.web.context_processors.header",
             ],
+            # cases/web is not an app of its own, so its tag library is named here.
+            "libraries": {"casetracker_web": "cases.web.templatetags.casetracker_web"},
         },
     },
 ]
@@ -125,6 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_SQLITE_NAME") or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# History rows keep the whole reason a user typed (a suspension's grounds can be long).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,6 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -201,7 +208,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers an unacknowledged task after this many seconds; no task
     # is ever scheduled with a countdown longer than this (see docs/reminders.md).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves it to be redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -220,6 +227,18 @@ REMINDER_HEARING_DAYS = env_int_list("REMINDER_HEARING_DAYS", [5, 3, 1])
 # SPC20 Art. 5: the court serves the leader's notice >= 3 days ahead.
 REMINDER_LEADER_ESCALATION_DAYS = int(os.environ.get("REMINDER_LEADER_ESCALATION_DAYS", "3"))
 REMINDER_WEBHOOK_TIMEOUT = float(os.environ.get("REMINDER_WEBHOOK_TIMEOUT", "5"))
+# A send is tried this many times (backoff doubling from REMINDER_RETRY_BACKOFF seconds,
+# capped well below the broker's visibility timeout), then the row is marked failed.
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+REMINDER_RETRY_BACKOFF = int(os.environ.get("REMINDER_RETRY_BACKOFF", "30"))
+# A row claimed for sending longer ago than this is taken to belong to a dead worker
+# and is sent again; it must exceed the send task's hard time limit (90 s).
+REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))
+# Users who asked for a daily digest get it at the first sweep after this hour (local time).
+REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
+# Dotted path of a callable run with each delivery just before it is sent (tests use it
+# to hold a send open while a worker is killed); empty in production.
+REMINDER_SEND_HOOK = os.environ.get("REMINDER_SEND_HOOK", "")
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
@@ -234,7 +253,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cases.api.errors.AutoSchema",  # documents the one error shape
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -243,6 +262,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "cases.choices.Kind",
+        "HearingKindEnum": "cases.choices.HearingKind",
+        "ReportKindEnum": "cases.models.reports.ReportKind",
+        "CaseStatusEnum": "cases.choices.Status",
+        "HearingStatusEnum": "cases.choices.HearingStatus",
+        "DeadlineStatusEnum": "cases.choices_deadlines.DeadlineStatus",
+    },
 }
 
 LOGGING = {

@@ -45,3 +45,9 @@ def other_staff(other_agency):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files from tests go to a temporary folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password the production way costs ~0.5 s per user; tests need no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

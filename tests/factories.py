@@ -91,3 +91,16 @@ class HearingFactory(factory.django.DjangoModelFactory):
     kind = HearingKind.COURT
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
     place = "第一审判庭"
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    """An open manual bureau deadline (bypasses services); pass due_on and the case you need."""
+
+    class Meta:
+        model = "cases.Deadline"
+
+    case = factory.SubFactory(CaseFactory)
+    rule = "manual"
+    title = factory.Sequence(lambda n: f"提交答复材料{n}")
+    due_on = dt.date(2025, 10, 9)
+    is_bureau_duty = True

@@ -2,10 +2,28 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cases.api import views
+from cases.api.notifications import NotificationViewSet
+from cases.api.reports import YearlyReportViewSet, YearlyStatisticsView
+
+# The API's URL names live in the "api" namespace ("api:case-detail"): the web pages
+# use the same plain names ("case-detail") for their own views.
+app_name = "api"
+
 router = DefaultRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("hearings", views.HearingViewSet, basename="hearing")
+router.register("deadlines", views.DeadlineViewSet, basename="deadline")
+router.register("deadline-rules", views.DeadlineRuleViewSet, basename="deadline-rule")
+router.register("reports", YearlyReportViewSet, basename="yearly-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("auth/token/", views.ObtainAuthToken.as_view(), name="api-token"),
+    path("statistics/yearly/", YearlyStatisticsView.as_view(), name="statistics-yearly"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,11 @@
 from cases.models.agency import Agency, Membership
 from cases.models.case import Case, Document
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
+from cases.models.feeds import CalendarFeedToken
 from cases.models.hearing import Hearing
+from cases.models.reminders import Notification, ReminderDelivery
+from cases.models.reports import ReportKind, YearlyReport
 
-__all__ = ["Agency", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership"]
+__all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
+           "Notification", "ReminderDelivery"]
+__all__ += ["ReportKind", "YearlyReport"]

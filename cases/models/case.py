@@ -52,6 +52,10 @@ class Case(models.Model):
     decision_served_on = models.DateField(_("复议决定送达申请人日期"), null=True, blank=True)
     effective_on = models.DateField(_("裁判生效日期"), null=True, blank=True)
     opinion_letter_received_on = models.DateField(_("收到行政复议意见书日期"), null=True, blank=True)
+    decision_extended = models.BooleanField(
+        _("复议决定期限已延长"), default=False,
+        help_text=_("复议机构负责人批准延长30日并书面告知(行政复议法第62条)。"),
+    )
 
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("承办人"), blank=True, related_name="handled_cases"

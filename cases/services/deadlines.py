@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from cases.choices import Instance, JudgmentForm, Kind, Procedure, Status
 from cases.models import Case
 from cases.models.deadlines import Deadline, DeadlineStatus
+from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
@@ -127,6 +128,9 @@ def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
     simplified = case.procedure == Procedure.SIMPLIFIED
     reply = "reconsideration_reply_simplified" if simplified else "reconsideration_reply"
     decision = "reconsideration_decision_simplified" if simplified else "reconsideration_decision"
+    if case.decision_extended and not simplified:
+        # ARL 62: the office head approved 30 more days, notified in writing.
+        decision = "reconsideration_decision_extended"
     return {
         reply: _fact(case, "received_on"),
         decision: _fact(case, "accepted_on"),
@@ -149,9 +153,11 @@ def expected_triggers(case: Case) -> dict[str, Trigger]:
     return {code: trigger for code, trigger in facts.items() if trigger is not None}
 
 
-def _recompute(deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Any, why: str) -> bool:
+def _recompute(
+    deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Any, why: str, field: str = "trigger_on"
+) -> bool:
     """Recompute one open computed deadline from ``day``; save with history if it moved."""
-    period = _compute(get_rule(deadline.rule), day, calendar, "trigger_on")
+    period = _compute(get_rule(deadline.rule), day, calendar, field)
     old = (deadline.trigger_on, deadline.due_on, deadline.provisional)
     if old == (day, period.due, period.provisional):
         return False
@@ -189,7 +195,7 @@ def _sync_open(
     if concluded and deadline.rule in IN_PROCEEDING:
         _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=_("案件已结,期限不再适用"), auto=True)
     elif not deadline.overridden:
-        _recompute(deadline, trigger.day, calendar, by, _("案件事实更正"))
+        _recompute(deadline, trigger.day, calendar, by, _("案件事实更正"), trigger.field)
     return True
 
 
@@ -236,12 +242,17 @@ def deadlines_sync(*, case: Case, by: Any) -> None:
 
 
 def deadlines_recompute(
-    *, deadlines: Any, by: Any, why: str, calendar: WorkdayCalendar | None = None
+    *, deadlines: DeadlineQuerySet, by: Any, why: str, calendar: WorkdayCalendar | None = None
 ) -> list[Deadline]:
     """Recompute open, computed, not overridden deadlines; return the ones that moved."""
     calendar = calendar or workday_calendar()
     todo = deadlines.open().computed().filter(overridden=False).select_related("case").select_for_update()
-    return [d for d in todo if _recompute(d, d.trigger_on, calendar, by, why)]
+    moved: list[Deadline] = []
+    for deadline in todo:
+        # trigger_on is set on every computed deadline (deadline_manual_titled_computed_triggered).
+        if deadline.trigger_on is not None and _recompute(deadline, deadline.trigger_on, calendar, by, why):
+            moved.append(deadline)
+    return moved
 
 
 def _check_due(due_on: dt.date | str, trigger_on: dt.date | None) -> dt.date:

@@ -1,7 +1,35 @@
 from django.urls import path
 
-from cases.web import views
+from cases.web.views import calendar, cases, dashboard, deadlines, documents, hearings, home, ledger, notifications
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("cases/", ledger.case_list, name="case-list"),
+    path("cases/export.xlsx", ledger.case_export, name="case-export"),
+    path("cases/new/", cases.case_create, name="case-create"),
+    path("cases/<int:pk>/", cases.case_detail, name="case-detail-page"),
+    path("cases/<int:pk>/edit/", cases.case_edit, name="case-edit"),
+    path("cases/<int:pk>/conclude/", cases.case_conclude, name="case-conclude-page"),
+    path("cases/<int:pk>/suspend/", cases.case_suspend, name="case-suspend-page"),
+    path("cases/<int:pk>/resume/", cases.case_resume, name="case-resume-page"),
+    path("cases/<int:pk>/reopen/", cases.case_reopen, name="case-reopen-page"),
+    path("cases/<int:pk>/hearings/new/", hearings.hearing_create, name="hearing-create"),
+    path("cases/<int:pk>/deadlines/new/", deadlines.deadline_create, name="deadline-create"),
+    path("cases/<int:pk>/documents/new/", documents.document_create, name="document-create"),
+    path("hearings/<int:pk>/record/", hearings.hearing_record, name="hearing-record-page"),
+    path("hearings/<int:pk>/proof/", hearings.hearing_proof, name="hearing-proof"),
+    path("deadlines/<int:pk>/complete/", deadlines.deadline_complete, name="deadline-complete-page"),
+    path("deadlines/<int:pk>/waive/", deadlines.deadline_waive, name="deadline-waive-page"),
+    path("documents/<int:pk>/", documents.document_download, name="document-download"),
+    path("documents/<int:pk>/archive/", documents.document_remove, name="document-archive"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/feed/regenerate/", calendar.feed_regenerate, name="calendar-feed-regenerate"),
+    path("calendar/feed/<str:token>.ics", calendar.calendar_feed_view, name="calendar-feed"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/report/", dashboard.year_report, name="dashboard-report"),
+    path("dashboard/export.xlsx", dashboard.export_xlsx, name="dashboard-xlsx"),
+    path("dashboard/report.docx", dashboard.export_docx, name="dashboard-docx"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification-open"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
 ]

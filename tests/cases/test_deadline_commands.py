@@ -27,10 +27,14 @@ def run(*args: str) -> list[str]:
 
 
 def run_from_shell(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    """Run as `manage.py ...` would: CommandError becomes exit status 1 and stderr."""
+    """Run as `manage.py ...` would: CommandError becomes exit status 1 and stderr.
+
+    System checks are skipped: they test the whole project, not these commands.
+    """
     command = load_command_class("cases", args[0])
+    skip = ["--skip-checks"] if command.requires_system_checks else []
     with pytest.raises(SystemExit) as exit_info:
-        command.run_from_argv(["manage.py", *args])
+        command.run_from_argv(["manage.py", *args, *skip])
     return int(exit_info.value.code or 0), capsys.readouterr().err
 
 

@@ -197,6 +197,15 @@ def test_it_refuses_a_fact_before_2004_and_saves_nothing(agency, staff):
     assert not Case.objects.exists() and not Deadline.objects.exists()
 
 
+def test_it_refuses_to_correct_a_fact_to_before_2004_and_keeps_the_old_deadline(agency, staff):
+    case = lawsuit(agency, staff, received_on=dt.date(2024, 9, 16))
+    with pytest.raises(ValidationError) as error:
+        case_update(case=case, by=staff, data={"received_on": dt.date(2003, 9, 16)})
+    assert "received_on" in error.value.message_dict
+    assert Case.objects.get(pk=case.pk).received_on == dt.date(2024, 9, 16)
+    assert dues(case) == {"litigation_defence": dt.date(2024, 10, 8)}
+
+
 # --- staff actions ---------------------------------------------------------------
 
 
@@ -319,3 +328,10 @@ def test_the_django_path_agrees_with_the_pure_path(agency, staff, received, code
     defence = the(case, "litigation_defence")
     expected = compute_due("litigation_defence", received, pure)
     assert (defence.due_on, defence.provisional) == (expected.due, expected.provisional)
+
+
+def test_it_moves_the_decision_limit_to_90_days_when_the_reviewing_body_extends_it(agency, staff):
+    case = reconsideration(agency, staff, received_on=dt.date(2024, 9, 27), accepted_on=dt.date(2024, 9, 20))
+    case = case_update(case=case, by=staff, data={"decision_extended": True})
+    assert dues(case)["reconsideration_decision_extended"] == dt.date(2024, 12, 19)
+    assert "reconsideration_decision" not in dues(case)

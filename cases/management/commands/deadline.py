@@ -15,6 +15,8 @@ from casetracker.periods import UnknownRule, compute_due, get_rule
 
 
 class Command(BaseCommand):
+    # A read-only lookup: it must answer even while an unrelated part of the project fails its checks.
+    requires_system_checks: list[str] = []
     help = (
         "Print the due date of a statutory period (first line), then its legal basis and whether "
         "it is provisional (the period reaches a year with no official calendar loaded)."
@@ -36,7 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(period.as_dict(), ensure_ascii=False))
             return
         self.stdout.write(period.due.isoformat())
-        self.stdout.write(f"basis: {rule.basis} ({rule.title_en}; {rule.length} {rule.unit.value} from {rule.trigger})")
+        unit = rule.unit.value.replace("_", " ")
+        self.stdout.write(f"basis: {rule.basis} ({rule.title_en}; {rule.length} {unit} from {rule.trigger})")
         if period.provisional:
             self.stdout.write(
                 "provisional: yes (computed on weekends only for a year with no official calendar; "

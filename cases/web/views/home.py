@@ -1,4 +1,4 @@
-"""Pages for legal staff and leaders."""
+"""The landing page: staff go to their ledger, leaders and viewers to the dashboard."""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""Admin for the reminder outbox and in-app notifications (read-only; failures shown with their error).
+
+cases/admin.py imports this module, which registers the two admins. Rows are
+written by the sweep and the send tasks only; the one write here is the
+"send again" action on failed deliveries, which goes through a service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.reminders import DeliveryStatus, Notification, ReminderDelivery
+from cases.permissions import is_admin, visible_agency_ids
+from cases.services.reminder_outbox import deliveries_retry
+
+
+class _ReadOnlyScopedAdmin(admin.ModelAdmin):
+    """Rows of the agencies the user may see; nobody adds, edits or deletes them here."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = visible_agency_ids(request.user)
+        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FailedFilter(admin.SimpleListFilter):
+    title = _("出错情况")
+    parameter_name = "has_error"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("有错误记录")), ("no", _("无错误"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.exclude(last_error="")
+        if self.value() == "no":
+            return queryset.filter(last_error="")
+        return queryset
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(_ReadOnlyScopedAdmin):
+    list_display = (
+        "created_at", "reminder", "recipient", "channel", "status", "attempts", "last_error", "sent_at", "agency",
+    )  # fmt: skip
+    list_filter = ("status", "channel", FailedFilter, "agency", "created_at")
+    search_fields = ("reminder", "title", "recipient__username", "recipient__last_name", "last_error")
+    list_select_related = ("recipient", "agency")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ReminderDelivery._meta.fields]
+    actions = ["send_again"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not is_admin(request.user):
+            actions.pop("send_again", None)
+        return actions
+
+    @admin.action(description=_("重新发送所选的失败提醒"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[ReminderDelivery]) -> None:
+        count = deliveries_retry(ids=list(queryset.filter(status=DeliveryStatus.FAILED).values_list("id", flat=True)))
+        self.message_user(request, _("%(n)d 条提醒将在下次巡检时重新发送。") % {"n": count}, messages.SUCCESS)
+
+
+class ReadFilter(admin.SimpleListFilter):
+    title = _("已读")
+    parameter_name = "read"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("未读")), ("yes", _("已读"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnlyScopedAdmin):
+    agency_path = "recipient__membership__agency"
+    list_display = ("created_at", "recipient", "title", "read_at")
+    list_filter = (ReadFilter, "created_at")
+    search_fields = ("title", "body", "recipient__username", "recipient__last_name")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]

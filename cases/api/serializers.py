@@ -1,0 +1,406 @@
+"""Serializers of the API: read shapes, and input shapes that the views hand to the services.
+
+Serializers never write: the views pass ``validated_data`` to the services of
+cases/services/, which validate the domain rules again (full_clean) under a lock.
+Every related id in the input is looked up within what the user may see, so an
+id of another agency reads as "does not exist", exactly like a wrong id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.choices import AbsenceReason, HearingKind, Instance, JudgmentForm, Kind, Outcome
+from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.models import Agency, Case, Deadline, Hearing, Membership
+from cases.permissions import visible_agency_ids
+from cases.services.cases import EDITABLE_FIELDS
+from casetracker.outcomes import Bucket
+from casetracker.periods import Duty, Unit
+
+User = get_user_model()
+
+# History keeps the change reason in a text column (settings:
+# SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD); a reason is a few sentences at most.
+REASON_MAX_LENGTH = 1000
+TEXT_MAX_LENGTH = 10_000
+MAX_ID = 2**31 - 1
+PROOF_MAX_BYTES = 10 * 1024 * 1024
+# Hearings are entered for the near past or future; anything outside is a typo (and
+# year-1 local times cannot be converted to UTC at all).
+_EARLIEST_HEARING, _LATEST_HEARING = 2000, 2100
+
+
+def users_visible_to(user: Any) -> Any:
+    ids = visible_agency_ids(user)
+    users = User.objects.filter(membership__isnull=False)
+    return users if ids is None else users.filter(membership__agency_id__in=ids)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id looked up only among the objects ``scope(queryset, user)`` lets the user see."""
+
+    def __init__(self, *, scope: Any, **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return self.scope(super().get_queryset(), getattr(request, "user", None))
+
+
+class AgencyCodeField(serializers.SlugRelatedField):
+    """An agency given by its code, among the agencies the user may see."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Agency.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return super().get_queryset().for_user(getattr(request, "user", None))
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data or len(data) > 60:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _cases_of(qs: Any, user: Any) -> Any:
+    return qs.for_user(user).active()
+
+
+def _users_of(qs: Any, user: Any) -> Any:
+    return users_visible_to(user)
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:  # DRF's timezone handling of year 1 or 9999 near the edge
+            parsed = dt.datetime.min
+        if not _EARLIEST_HEARING <= parsed.year <= _LATEST_HEARING:
+            raise serializers.ValidationError(
+                _("时间必须在 %(a)d 年至 %(b)d 年之间。") % {"a": _EARLIEST_HEARING, "b": _LATEST_HEARING}
+            )
+        return parsed
+
+
+class VersionInput(serializers.Serializer):
+    """Every write may carry the version it started from; a stale one is refused (409)."""
+
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, write_only=True,
+        help_text="The record's version you edited (as in its ETag); a stale one gets 409 and saves nothing.",
+    )
+
+
+# ---------------------------------------------------------------- agencies and people
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    parent = AgencyCodeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "parent", "archived_at"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A member of an agency; ``id`` is the user id used by cases and hearings."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.SerializerMethodField()
+    agency = AgencyCodeField(read_only=True)
+    is_responsible_person = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "name", "agency", "role", "leader_rank", "title", "phone", "is_responsible_person"]
+
+    def get_name(self, obj: Membership) -> str:
+        return obj.user.get_full_name() or obj.user.get_username()
+
+
+# ---------------------------------------------------------------- cases
+
+
+class OpenDeadlineSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    urgency = serializers.ChoiceField(choices=DeadlineUrgency.choices, read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "rule", "title", "due_on", "urgency", "provisional", "is_bureau_duty"]
+
+
+class HearingSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Hearings not cancelled.")
+    held = serializers.IntegerField()
+    leader_attended = serializers.BooleanField(help_text="A responsible person attended at least one held hearing.")
+    next_id = serializers.IntegerField(allow_null=True)
+    next_at = serializers.DateTimeField(allow_null=True)
+    leader_arranged = serializers.BooleanField(
+        allow_null=True, help_text="The next hearing has a leader arranged to attend (null without a next hearing)."
+    )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as read: codes of D8, its open deadlines and a hearings summary."""
+
+    agency = AgencyCodeField(read_only=True)
+    instance = serializers.ChoiceField(
+        source="litigation_instance", choices=Instance.choices, allow_blank=True, read_only=True
+    )
+    bucket = serializers.ChoiceField(
+        choices=[(b.value, b.value) for b in Bucket], read_only=True,
+        help_text="The outcome's yearly bucket (D3) as of today; pending while open.",
+    )
+    # Read-only model fields lose allow_blank in DRF; say so, or the schema forbids "".
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    judgment_form = serializers.ChoiceField(choices=JudgmentForm.choices, allow_blank=True, read_only=True)
+    handlers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    deadlines = OpenDeadlineSerializer(source="open_deadlines", many=True, read_only=True)
+    hearings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        # Every editable fact (cases/services/cases.py), then the state the actions move.
+        fields = [
+            "id", "agency", "instance", *[f for f in EDITABLE_FIELDS if f != "litigation_instance"], "handlers",
+            "status", "suspended_on", "outcome", "bucket", "concluded_on", "act_changed", "archived_at",
+            "version", "created_at", "updated_at", "deadlines", "hearings",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(HearingSummarySerializer)
+    def get_hearings(self, case: Case) -> dict[str, Any]:
+        # Annotated by cases.api.views.case_queryset: one query for the whole page.
+        next_id = getattr(case, "next_hearing_id", None)
+        return {
+            "count": getattr(case, "hearings_count", 0) or 0,
+            "held": getattr(case, "hearings_held", 0) or 0,
+            "leader_attended": bool(getattr(case, "leader_attended", False)),
+            "next_id": next_id,
+            "next_at": serializers.DateTimeField().to_representation(case.next_hearing_at) if next_id else None,
+            "leader_arranged": (case.next_hearing_leader_id is not None) if next_id else None,
+        }
+
+
+class CaseWriteSerializer(VersionInput, serializers.ModelSerializer):
+    """Input of POST/PUT/PATCH /api/cases/: the editable facts (status moves only by actions)."""
+
+    agency = AgencyCodeField(
+        required=False, help_text="Agency code; defaults to your own agency. Cannot change after creation."
+    )
+    instance = serializers.ChoiceField(
+        source="litigation_instance", choices=Instance.choices, allow_blank=True, required=False,
+        help_text="Litigation instance (first/second/retrial); required for litigation, empty for reconsideration.",
+    )
+    handlers = ScopedPrimaryKeyField(
+        many=True, required=False, queryset=User.objects.all(), scope=_users_of,
+        help_text="User ids of the handling staff (承办人); members of the case's agency.",
+    )
+    previous = ScopedPrimaryKeyField(
+        required=False, allow_null=True, queryset=Case.objects.all(), scope=_cases_of,
+        help_text="Id of the proceeding before this one in its chain.",
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "agency", "instance", "handlers", "version",
+            *[f for f in EDITABLE_FIELDS if f not in ("litigation_instance", "previous")], "previous",
+        ]
+        extra_kwargs = {name: {"max_length": TEXT_MAX_LENGTH} for name in ("third_parties", "act_description", "notes")}
+        # The unique case number is checked by the service's full_clean, under its lock.
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.instance
+        kind = attrs.get("kind", getattr(current, "kind", None))
+        if "litigation_instance" in attrs or "kind" in attrs or current is None:
+            instance = attrs.get("litigation_instance", getattr(current, "litigation_instance", ""))
+            if kind == Kind.LITIGATION and not instance:
+                raise serializers.ValidationError({"instance": _("行政诉讼案件必须填写审级。")})
+            if kind == Kind.RECONSIDERATION and instance:
+                raise serializers.ValidationError({"instance": _("行政复议案件不填审级。")})
+            attrs["litigation_instance"] = instance or ""
+        if current is not None and attrs.get("agency") not in (None, current.agency):
+            raise serializers.ValidationError({"agency": _("案件不能转到其他机关。")})
+        return attrs
+
+
+class ConcludeSerializer(VersionInput):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    concluded_on = serializers.DateField()
+    act_changed = serializers.BooleanField(
+        default=False, help_text="Withdrawals only: the bureau changed or withdrew its act first (ALL 62)."
+    )
+    document_number = serializers.CharField(
+        max_length=100, allow_blank=True, default="", help_text="Number of the decision or judgment."
+    )
+
+
+class ReasonSerializer(VersionInput):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class OptionalReasonSerializer(VersionInput):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="")
+
+
+class SuspendSerializer(ReasonSerializer):
+    suspended_on = serializers.DateField(required=False, help_text="Defaults to today.")
+
+
+# ---------------------------------------------------------------- hearings
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    agency = AgencyCodeField(source="case.agency", read_only=True)
+    attending_staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    absence_reason = serializers.ChoiceField(choices=AbsenceReason.choices, allow_blank=True, read_only=True)
+    absence_proof = serializers.FileField(read_only=True, allow_null=True, use_url=True)
+    leader_attended = serializers.BooleanField(read_only=True)
+    lawyer_only = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "id", "case", "case_number", "agency", "kind", "scheduled_at", "place", "status",
+            "expected_leader", "bureau_appeared", "responsible_person", "attending_staff", "lawyer_names",
+            "absence_reason", "absence_detail", "absence_proof", "notes", "recorded_by", "leader_attended",
+            "lawyer_only", "version", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class HearingCreateSerializer(serializers.Serializer):
+    case = ScopedPrimaryKeyField(queryset=Case.objects.all(), scope=_cases_of)
+    kind = serializers.ChoiceField(choices=HearingKind.choices, default=HearingKind.COURT)
+    scheduled_at = BoundedDateTimeField()
+    place = serializers.CharField(max_length=200, allow_blank=True, default="")
+    expected_leader = ScopedPrimaryKeyField(
+        queryset=User.objects.all(), scope=_users_of, allow_null=True, default=None,
+        help_text="User id of the responsible person (负责人) arranged to attend.",
+    )
+    notes = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True, default="")
+
+
+class HearingUpdateSerializer(VersionInput):
+    scheduled_at = BoundedDateTimeField()
+    place = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    expected_leader = ScopedPrimaryKeyField(
+        queryset=User.objects.all(), scope=_users_of, allow_null=True, required=False
+    )
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, required=False)
+
+
+class HearingRecordSerializer(VersionInput):
+    """Attendance (D7): a responsible person, or the reason and proof of their absence."""
+
+    responsible_person = ScopedPrimaryKeyField(
+        queryset=User.objects.all(), scope=_users_of, allow_null=True, default=None,
+        help_text="User id of the responsible person who attended (SPC20 Art. 2).",
+    )
+    staff = ScopedPrimaryKeyField(
+        many=True, queryset=User.objects.all(), scope=_users_of, required=False,
+        help_text="User ids of the bureau's own staff who attended.",
+    )
+    lawyer_names = serializers.CharField(max_length=300, allow_blank=True, default="")
+    absence_reason = serializers.ChoiceField(choices=AbsenceReason.choices, allow_blank=True, default="")
+    absence_detail = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True, default="")
+    absence_proof = serializers.FileField(
+        required=False, allow_null=True, max_length=100,
+        help_text="Proof of the leader's absence (SPC20 Art. 9); send as multipart/form-data.",
+    )
+    notes = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True, default="")
+
+    def validate_absence_proof(self, value: Any) -> Any:
+        if value is not None and value.size > PROOF_MAX_BYTES:
+            raise serializers.ValidationError(_("文件不能超过 10 MB。"))
+        return value
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    agency = AgencyCodeField(source="case.agency", read_only=True)
+    title = serializers.CharField(source="display_title", read_only=True)
+    urgency = serializers.SerializerMethodField()
+    basis = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id", "case", "case_number", "agency", "rule", "title", "trigger_on", "due_on", "provisional",
+            "is_bureau_duty", "status", "urgency", "basis", "closed_by", "closed_at", "close_note",
+            "auto_closed", "overridden", "override_reason", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=DeadlineUrgency.choices, allow_null=True))
+    def get_urgency(self, deadline: Deadline) -> str | None:
+        return getattr(deadline, "urgency", None) if deadline.status == DeadlineStatus.OPEN else None
+
+
+class DeadlineCreateSerializer(serializers.Serializer):
+    case = ScopedPrimaryKeyField(queryset=Case.objects.all(), scope=_cases_of)
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+    is_bureau_duty = serializers.BooleanField(default=True)
+
+
+class DeadlineNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="")
+
+
+class DeadlineWaiveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Why the deadline no longer applies.")
+
+
+# ---------------------------------------------------------------- deadline rules (D9)
+
+
+class RuleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    length = serializers.IntegerField()
+    unit = serializers.ChoiceField(choices=[(u.value, u.value) for u in Unit])
+    trigger = serializers.CharField()
+    trigger_zh = serializers.CharField()
+    duty = serializers.ChoiceField(choices=[(d.value, d.value) for d in Duty])
+    is_bureau_duty = serializers.BooleanField()
+    basis = serializers.CharField()
+    title_zh = serializers.CharField()
+    title_en = serializers.CharField()
+
+
+class ComputeQuerySerializer(serializers.Serializer):
+    trigger = serializers.DateField(help_text="The trigger day, YYYY-MM-DD (not counted, CPL 85).")
+
+
+class ComputedPeriodSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    trigger = serializers.DateField()
+    due = serializers.DateField()
+    provisional = serializers.BooleanField(help_text="A year on the way has no official calendar yet (D6).")
+    basis = serializers.CharField()
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+

@@ -1,0 +1,173 @@
+"""Exports of a year's figures: the statistics table and case list (XLSX), the report section (DOCX).
+
+    statistics_xlsx(figures, cases, title=...) -> bytes   # sheets 统计表 and 案件清单
+    report_docx(figures, text_zh, title=...) -> bytes     # heading, the paragraph, the tables
+    yearly_report_xlsx(report) / yearly_report_docx(report) -> bytes   # from a frozen YearlyReport
+    live_exports(year=..., agency=..., with_children=...) -> (figures, cases, text_zh)
+
+`figures` is the object of cases.querysets.statistics.yearly_statistics (or a report's
+frozen `figures`); `cases` is `case_rows(...)` (or a report's frozen `case_list`).
+Used by the admin, `manage.py yearly_stats --xlsx/--docx` and the API.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from docx import Document as DocxDocument
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cases.choices import Instance, Kind, Outcome, Subject
+from cases.querysets.statistics import case_rows, scope_ids, year_figures
+from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_KEYS, RATE_LABELS, Rate, YearFigures, text_zh
+
+if TYPE_CHECKING:
+    from cases.models import Agency, YearlyReport
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+CASE_COLUMNS: list[tuple[str, str]] = [
+    ("agency__code", "机关"), ("kind", "类型"), ("litigation_instance", "审级"), ("number", "案号"),
+    ("reviewing_body", "审理机关"), ("applicant", "申请人/原告"), ("subject", "案由"),
+    ("act_description", "被诉(被申请)行政行为"), ("received_on", "收到日期"), ("concluded_on", "结案日期"),
+    ("outcome", "结果"), ("bucket", "年度归类"), ("act_changed", "我局自行纠正后撤回"),
+]
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value)) if value else ""
+
+
+def _bucket_label(bucket: str, kind: str) -> str:
+    if bucket == "corrected":
+        return "纠错" if kind == Kind.RECONSIDERATION else "败诉"
+    return BUCKET_LABELS[bucket][0]
+
+
+def _header(sheet: Worksheet, row: Sequence[str]) -> None:
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+
+
+def _rate_cells(rate: Mapping[str, Any]) -> list[Any]:
+    shown = Rate(rate["numerator"], rate["denominator"])
+    return [rate["numerator"], rate["denominator"], rate["rate"] if rate["rate"] is not None else shown.percent]
+
+
+def _statistics_sheet(sheet: Worksheet, figures: Mapping[str, Any], title: str) -> None:
+    sheet.title = "统计表"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    _header(sheet, ["项目", "合计", "行政复议", "行政诉讼"])
+    kinds = figures["by_kind"]
+    sheet.append(["办理案件总数", figures["total"], kinds["reconsideration"]["total"], kinds["litigation"]["total"]])
+    for key in BUCKET_KEYS:
+        sheet.append([BUCKET_LABELS[key][0], figures["buckets"][key],
+                      kinds["reconsideration"][key], kinds["litigation"][key]])
+    sheet.append([])
+    _header(sheet, ["案由", "合计", *(BUCKET_LABELS[key][0] for key in BUCKET_KEYS)])
+    for code, row in figures["by_subject"].items():
+        sheet.append([_label(Subject, code), row["total"], *(row[key] for key in BUCKET_KEYS)])
+    sheet.append([])
+    _header(sheet, ["比率", "分子", "分母", "比率"])
+    for key in RATE_KEYS:
+        sheet.append([RATE_LABELS[key][0], *_rate_cells(figures["rates"][key])])
+        cell = sheet.cell(row=sheet.max_row, column=4)
+        if isinstance(cell.value, float):
+            cell.number_format = "0.0%"
+    sheet.column_dimensions["A"].width = 28
+
+
+def _case_sheet(sheet: Worksheet, cases: Sequence[Mapping[str, Any]]) -> None:
+    _header(sheet, ["序号", *(title for _, title in CASE_COLUMNS)])
+    for index, row in enumerate(cases, start=1):
+        values = {
+            **row,
+            "kind": _label(Kind, row["kind"]),
+            "litigation_instance": _label(Instance, row["litigation_instance"]),
+            "subject": _label(Subject, row["subject"]),
+            "outcome": _label(Outcome, row["outcome"]),
+            "bucket": _bucket_label(row["bucket"], row["kind"]),
+            "act_changed": "是" if row["act_changed"] else "",
+        }
+        sheet.append([index, *(values[key] or "" for key, _ in CASE_COLUMNS)])
+    sheet.freeze_panes = "B2"
+    for letter, width in (("E", 24), ("F", 24), ("G", 20), ("I", 30)):
+        sheet.column_dimensions[letter].width = width
+
+
+def statistics_xlsx(figures: Mapping[str, Any], cases: Sequence[Mapping[str, Any]], *, title: str) -> bytes:
+    """A workbook with the year's statistics table (统计表) and its case list (案件清单)."""
+    book = Workbook()
+    _statistics_sheet(book.active, figures, title)
+    _case_sheet(book.create_sheet("案件清单"), cases)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_docx(figures: Mapping[str, Any], text: str, *, title: str) -> bytes:
+    """The report section: a heading, the paragraph, the bucket table and the rates table."""
+    doc = DocxDocument()
+    doc.add_heading(title, level=1)
+    paragraph = doc.add_paragraph(text)
+    paragraph.paragraph_format.first_line_indent = Pt(24)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text_ in zip(table.rows[0].cells, ["项目", "合计", "行政复议", "行政诉讼"], strict=True):
+        cell.text = text_
+    kinds = figures["by_kind"]
+    rows = [("办理案件总数", "total")] + [(BUCKET_LABELS[key][0], key) for key in BUCKET_KEYS]
+    for label, key in rows:
+        overall = figures["total"] if key == "total" else figures["buckets"][key]
+        values = [label, overall, kinds["reconsideration"][key], kinds["litigation"][key]]
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(value)
+    doc.add_paragraph()
+    rates = doc.add_table(rows=1, cols=3)
+    rates.style = "Table Grid"
+    for cell, text_ in zip(rates.rows[0].cells, ["比率", "分子/分母", "比率"], strict=True):
+        cell.text = text_
+    for key in RATE_KEYS:
+        rate = Rate(figures["rates"][key]["numerator"], figures["rates"][key]["denominator"])
+        for cell, value in zip(rates.add_row().cells, [RATE_LABELS[key][0], rate.fraction, rate.percent], strict=True):
+            cell.text = value
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def report_title(year: int, agency_name: str | None) -> str:
+    return f"{agency_name or '全部机关'}{year}年度行政复议和行政应诉情况"
+
+
+def export_filename(year: int, code: str | None, ext: str, version: int | None = None) -> str:
+    suffix = f"-v{version}" if version else ""
+    return f"yearly-{code or 'all'}-{year}{suffix}.{ext}"
+
+
+def yearly_report_xlsx(report: YearlyReport) -> bytes:
+    """The frozen snapshot as XLSX: its figures and the case list frozen with it."""
+    return statistics_xlsx(report.figures, report.case_list, title=report_title(report.year, report.agency.name))
+
+
+def yearly_report_docx(report: YearlyReport) -> bytes:
+    return report_docx(report.figures, report.text_zh, title=report_title(report.year, report.agency.name))
+
+
+def live_exports(
+    *, year: int, agency: Agency | None = None, with_children: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """Today's figures, case list and Chinese paragraph for a year (not a frozen snapshot)."""
+    ids = scope_ids(agency=agency, with_children=with_children)
+    figures: YearFigures = year_figures(year=year, ids=ids, label=agency.code if agency else None)
+    return figures.as_dict(), case_rows(year=year, ids=ids), text_zh(figures)

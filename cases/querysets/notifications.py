@@ -1,0 +1,25 @@
+"""Reads for in-app notifications: each user sees only their own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from cases.models.reminders import Notification  # noqa: F401
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: Any) -> NotificationQuerySet:
+        """A user's own notifications; nobody, an administrator included, reads another's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def unread_count(self, user: Any) -> int:
+        """The header badge: one COUNT on the partial index notification_unread_idx."""
+        return self.for_user(user).unread().count()

@@ -1,0 +1,190 @@
+"""The yearly roll-up (DOMAIN.md D2-D4), computed in the database.
+
+    yearly_statistics(year=2021, agency=bureau)                     # one agency
+    yearly_statistics(year=2021, agency=bureau, with_children=True) # with its sub-agencies
+    yearly_statistics(year=2021)                                    # every agency
+    yearly_statistics(year=2021, agencies=[3, 4])                   # any set of agency ids (or a QuerySet)
+
+returns the JSON object of issue 5 (shape owned by casetracker.report.YearFigures):
+`year`, `agency` (the code, or null when not one agency), `total`, `buckets`, `by_kind`,
+`by_subject`, `rates`. Rates are fractions 0-1 (4 places) or null for an empty denominator.
+
+Four queries whatever the number of cases (overall buckets, by kind, by subject, hearings),
+each a conditional aggregation; `agency` plus `with_children` adds the few queries of
+`Agency.descendant_ids()` (one per level). Archived cases and hearings never count.
+
+`case_rows(year=..., agency_ids=...)` gives the year's case list (one query) for exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+
+from casetracker.outcomes import Bucket, outcomes_in_bucket
+from casetracker.report import BUCKET_KEYS, KIND_KEYS, Buckets, Rate, YearFigures
+
+if TYPE_CHECKING:
+    from cases.models import Agency
+
+# D4 counts a hearing in the year of its local (Beijing time) date, whatever TIME_ZONE says.
+REPORT_TIMEZONE = ZoneInfo("Asia/Shanghai")
+# The Administrative Litigation Law took effect on 1 October 1990; nothing to count before.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+AgencyIds = QuerySet[Any] | Iterable[int] | None
+
+
+def validate_year(year: Any) -> int:
+    """The year as an int, or a ValidationError naming the accepted range."""
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        value = 0
+    if str(year).strip().lstrip("-").isdigit() and MIN_YEAR <= value <= MAX_YEAR:
+        return value
+    raise ValidationError({"year": f"年份须为 {MIN_YEAR}-{MAX_YEAR} 之间的整数,收到 {year!r}。"})
+
+
+def scope_ids(*, agency: Agency | None = None, with_children: bool = False, agencies: AgencyIds = None) -> Any:
+    """The agency ids a roll-up covers; None means every agency."""
+    if agency is not None:
+        return agency.descendant_ids() if with_children else {agency.pk}
+    if agencies is None:
+        return None
+    return agencies if isinstance(agencies, QuerySet) else set(agencies)
+
+
+def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def bucket_filters(year: int) -> dict[str, Q]:
+    """D2 + D3 as Q objects: a handled case's bucket as seen on 31 December of the year.
+
+    The outcome -> bucket map is casetracker.outcomes; a case not concluded by the
+    year's end (pending, suspended, or concluded later) is pending.
+    """
+    _, end = _year_bounds(year)
+    concluded = Q(status="concluded", concluded_on__lte=end)
+    filters = {
+        bucket.value: concluded & Q(outcome__in=[o.value for o in outcomes_in_bucket(bucket)])
+        for bucket in Bucket
+        if bucket is not Bucket.PENDING
+    }
+    filters[Bucket.PENDING.value] = ~concluded
+    filters["withdrawn_after_act_changed"] = filters[Bucket.WITHDRAWN.value] & Q(act_changed=True)
+    return filters
+
+
+def _bucket_counts(year: int) -> dict[str, Count]:
+    start, end = _year_bounds(year)
+    counts = {key: Count("id", filter=q) for key, q in bucket_filters(year).items()}
+    return {"total": Count("id"), **counts, "concluded_in_year": Count("id", filter=Q(concluded_on__range=(start, end)))}
+
+
+def handled_cases(year: int, ids: Any) -> QuerySet[Any]:
+    """D2: active proceedings received by 31 Dec and not concluded before 1 Jan, in scope."""
+    from cases.models import Case
+
+    qs = Case.objects.handled_in(year).order_by()  # no default ordering: it would join the GROUP BY
+    return qs if ids is None else qs.filter(agency_id__in=ids)
+
+
+def _buckets(row: dict[str, Any]) -> Buckets:
+    return Buckets(total=row["total"] or 0, **{key: row[key] or 0 for key in BUCKET_KEYS})
+
+
+def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
+    """D4 attendance: hearings held (status held) whose Beijing-time date falls in the year."""
+    from cases.models import Hearing
+
+    start = dt.datetime(year, 1, 1, tzinfo=REPORT_TIMEZONE)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=REPORT_TIMEZONE)
+    qs = Hearing.objects.active().filter(status="held", scheduled_at__gte=start, scheduled_at__lt=end)
+    if ids is not None:
+        qs = qs.filter(case__agency_id__in=ids)
+    counts: dict[str, Count] = {}
+    # Court hearings of litigation, reconsideration hearings (听证, ARL 51) of reconsiderations.
+    for prefix, kind, case_kind in (("court", "court", "litigation"), ("hearing", "reconsideration", "reconsideration")):
+        held = Q(kind=kind, case__kind=case_kind)
+        counts[f"{prefix}_held"] = Count("id", filter=held)
+        counts[f"{prefix}_appeared"] = Count("id", filter=held & Q(bureau_appeared=True))
+        counts[f"{prefix}_cases"] = Count("case", filter=held, distinct=True)
+        counts[f"{prefix}_leader_cases"] = Count(
+            "case", filter=held & Q(responsible_person__isnull=False), distinct=True
+        )
+    row = qs.aggregate(**counts)
+    return {
+        "court_appearance": Rate(row["court_appeared"], row["court_held"]),
+        "leader_appearance": Rate(row["court_leader_cases"], row["court_cases"]),
+        "hearing_appearance": Rate(row["hearing_appeared"], row["hearing_held"]),
+        "hearing_leader_appearance": Rate(row["hearing_leader_cases"], row["hearing_cases"]),
+    }
+
+
+def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
+    """The roll-up for agency ids (None = all) as a YearFigures; `label` is the agency code shown."""
+    from cases.choices import Subject
+
+    year = validate_year(year)
+    counts = _bucket_counts(year)
+    cases = handled_cases(year, ids)
+    overall = cases.aggregate(**counts)
+    kinds = {row["kind"]: row for row in cases.values("kind").annotate(**counts)}
+    subjects = {row["subject"]: row for row in cases.values("subject").annotate(**counts)}
+    empty = {key: 0 for key in counts}
+    recon, lit = kinds.get(KIND_KEYS[0], empty), kinds.get(KIND_KEYS[1], empty)
+    rates = {
+        "correction": Rate(recon["corrected"], recon["concluded_in_year"]),
+        "loss": Rate(lit["corrected"], lit["concluded_in_year"]),
+        **_hearing_rates(year, ids),
+    }
+    return YearFigures(
+        year=year,
+        agency=label,
+        overall=_buckets(overall),
+        by_kind={kind: _buckets(kinds.get(kind, empty)) for kind in KIND_KEYS},
+        by_subject={code: _buckets(subjects.get(code, empty)) for code in Subject.values},
+        rates=rates,
+    )
+
+
+def yearly_statistics(
+    *, year: int, agency: Agency | None = None, with_children: bool = False, agencies: AgencyIds = None
+) -> dict[str, Any]:
+    """The year's figures per D2-D4 as the JSON object of issue 5 (see the module docstring)."""
+    ids = scope_ids(agency=agency, with_children=with_children, agencies=agencies)
+    return year_figures(year=year, ids=ids, label=agency.code if agency is not None else None).as_dict()
+
+
+CASE_ROW_FIELDS = (
+    "id", "agency__code", "kind", "litigation_instance", "number", "reviewing_body", "applicant", "subject",
+    "act_description", "received_on", "status", "outcome", "concluded_on", "act_changed",
+)
+
+
+def case_rows(*, year: int, ids: Any) -> list[dict[str, Any]]:
+    """The proceedings handled in the year with their bucket at year end, for the case list export."""
+    from cases.querysets.cases import bucket_expression
+
+    year = validate_year(year)
+    rows = (
+        handled_cases(year, ids)
+        .annotate(bucket=bucket_expression(year))
+        .order_by("received_on", "id")
+        .values(*CASE_ROW_FIELDS, "bucket")
+    )
+    return [
+        {**row, "received_on": _iso(row["received_on"]), "concluded_on": _iso(row["concluded_on"])}
+        for row in rows
+    ]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

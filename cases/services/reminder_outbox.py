@@ -1,0 +1,273 @@
+"""The reminder outbox: write delivery rows once, claim them, send them, mark them.
+
+Exactly once is decided by the database, not by the broker (docs/reminders.md):
+
+- a row is INSERTed with ON CONFLICT DO NOTHING on its unique key, tagged with the
+  inserting sweep's token; the sweep re-selects by that token, so only the process
+  that created a row goes on to send it;
+- a row is sent only by whoever moves it from pending to sending with a conditional
+  UPDATE that changed exactly one row (the claim); a claim whose worker died is
+  taken over after REMINDER_CLAIM_LEASE seconds, or at once by the same Celery task
+  redelivered after its worker was killed (acks_late: same task id);
+- in-app notifications are written in the same transaction that marks the row sent,
+  so they are exactly once even across a crash; email and webhook are at least once
+  (a crash between the send and the mark re-sends after the lease).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from cases import notify
+from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
+
+__all__ = [
+    "DeliveryOutcome",
+    "Intended",
+    "deliveries_claim_created",
+    "deliveries_create",
+    "deliveries_recover",
+    "deliveries_retry",
+    "delivery_claim",
+    "delivery_send_claimed",
+    "new_token",
+    "retry_delay",
+]
+
+logger = logging.getLogger(__name__)
+
+# How many stale rows one sweep takes over; the next sweep takes the rest.
+RECOVER_BATCH: Final = 500
+_ERROR_LIMIT: Final = 2000
+
+
+class DeliveryOutcome:
+    SENT: Final = "sent"
+    RETRY: Final = "retry"
+    FAILED: Final = "failed"
+    SKIPPED: Final = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Intended:
+    """A delivery row the policy wants to exist (its unique key plus the message)."""
+
+    reminder: str
+    recipient_id: int
+    channel: str
+    agency_id: int
+    title: str
+    body: str
+    url: str = ""
+    deadline_id: int | None = None
+    hearing_id: int | None = None
+    digest_on: dt.date | None = None
+
+
+def new_token(prefix: str = "sweep") -> str:
+    """A claim / batch token naming this process (host and pid help when reading the admin)."""
+    return f"{prefix}:{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after ``attempts`` failed ones: doubling, capped.
+
+    The cap stays at half the broker's visibility timeout, so no Celery retry is
+    ever scheduled with a countdown the broker would redeliver early.
+    """
+    base = max(1, settings.REMINDER_RETRY_BACKOFF)
+    return int(min(base * 2 ** max(0, attempts - 1), backoff_cap()))
+
+
+def backoff_cap() -> int:
+    visibility = int(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("visibility_timeout", 3600))
+    return max(1, min(600, visibility // 2))
+
+
+def _locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
+    # PostgreSQL: two sweeps skip each other's rows instead of waiting on them.
+    # SQLite has no row locks; its IMMEDIATE transactions serialise the writers.
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True)
+    return qs
+
+
+def deliveries_create(intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None) -> list[int]:
+    """INSERT the rows that do not exist yet; return the ids of those this call inserted."""
+    if not intended:
+        return []
+    now = now or timezone.now()
+    # The creator's exclusive window: nobody else's sweep recovers the row before it.
+    window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+    rows = [
+        ReminderDelivery(
+            reminder=i.reminder, recipient_id=i.recipient_id, channel=i.channel, agency_id=i.agency_id,
+            title=i.title[:300], body=i.body, url=i.url[:300], deadline_id=i.deadline_id,
+            hearing_id=i.hearing_id, digest_on=i.digest_on, created_by_sweep=token, next_attempt_at=window,
+        )
+        for i in intended
+    ]  # fmt: skip
+    with transaction.atomic():
+        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return list(ReminderDelivery.objects.filter(created_by_sweep=token).order_by("id").values_list("id", flat=True))
+
+
+def _claim_values(worker: str, now: dt.datetime) -> dict[str, Any]:
+    return {"status": DeliveryStatus.SENDING, "claimed_by": worker, "claimed_at": now, "attempts": F("attempts") + 1}
+
+
+def deliveries_claim_created(*, token: str, worker: str) -> list[int]:
+    """Claim, for sending inline, every still-pending row the sweep ``token`` inserted."""
+    now = timezone.now()
+    with transaction.atomic():
+        ReminderDelivery.objects.filter(
+            created_by_sweep=token, status=DeliveryStatus.PENDING, claimed_by__isnull=True
+        ).update(**_claim_values(worker, now))
+    return _claimed_by(worker)
+
+
+def _claimed_by(worker: str) -> list[int]:
+    qs = ReminderDelivery.objects.filter(claimed_by=worker, status=DeliveryStatus.SENDING)
+    return list(qs.order_by("id").values_list("id", flat=True))
+
+
+def _stale_q(now: dt.datetime) -> Q:
+    lease = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+    return Q(status=DeliveryStatus.PENDING, claimed_by__isnull=True, next_attempt_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=lease
+    )
+
+
+def deliveries_recover(*, worker: str | None) -> list[int]:
+    """Take over rows left behind: a retry that is due, a creator or worker that died.
+
+    With ``worker`` (inline sending) the rows are claimed for it. Without (Celery),
+    they are handed back to pending with a fresh window and their ids returned to be
+    queued; the send task claims them. Either way, two sweeps never take the same row.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            _locked(ReminderDelivery.objects.filter(_stale_q(now)).order_by("next_attempt_at"))
+            .values_list("id", flat=True)[:RECOVER_BATCH]
+        )
+        if not ids:
+            return []
+        qs = ReminderDelivery.objects.filter(_stale_q(now), id__in=ids)
+        if worker is not None:
+            qs.update(**_claim_values(worker, now))
+        else:
+            window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+            qs.update(status=DeliveryStatus.PENDING, claimed_by=None, next_attempt_at=window)
+    return _claimed_by(worker) if worker is not None else ids
+
+
+def delivery_claim(*, delivery_id: int, worker: str) -> bool:
+    """Claim one row for ``worker``; True only if this UPDATE changed exactly one row.
+
+    A pending, unclaimed row is free. A row still marked sending is free to its own
+    claimer again (the same Celery task redelivered after its worker was killed) or
+    to anyone once its lease has run out.
+    """
+    now = timezone.now()
+    lease = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+    free = (
+        Q(status=DeliveryStatus.PENDING, claimed_by__isnull=True)
+        | Q(status=DeliveryStatus.SENDING, claimed_by=worker)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=lease)
+    )
+    with transaction.atomic():
+        changed = ReminderDelivery.objects.filter(free, id=delivery_id).update(**_claim_values(worker, now))
+    return changed == 1
+
+
+def _mark_sent(delivery_id: int, worker: str) -> int:
+    return ReminderDelivery.objects.filter(id=delivery_id, status=DeliveryStatus.SENDING, claimed_by=worker).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+class _ClaimLost(Exception):
+    """Our lease ran out and someone else took the row over: roll back, send nothing more."""
+
+
+def _error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text[:_ERROR_LIMIT]
+
+
+def _mark_failure(delivery: ReminderDelivery, worker: str, exc: BaseException) -> str:
+    final = delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS
+    values: dict[str, Any] = {"last_error": _error_text(exc)}
+    if final:
+        values["status"] = DeliveryStatus.FAILED
+    else:
+        values.update(
+            status=DeliveryStatus.PENDING,
+            claimed_by=None,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=retry_delay(delivery.attempts)),
+        )
+    with transaction.atomic():
+        ReminderDelivery.objects.filter(id=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=worker).update(
+            **values
+        )
+    logger.warning("reminder delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, values["last_error"])
+    return DeliveryOutcome.FAILED if final else DeliveryOutcome.RETRY
+
+
+def _run_hook(delivery: ReminderDelivery) -> None:
+    if settings.REMINDER_SEND_HOOK:
+        import_string(settings.REMINDER_SEND_HOOK)(delivery)
+
+
+def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
+    """Send a row ``worker`` has claimed and mark it sent, or record the error.
+
+    Returns a DeliveryOutcome: sent, retry (pending again, next_attempt_at set) or
+    failed (no tries left). Never raises for a channel error.
+    """
+    delivery = ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing").get(pk=delivery_id)
+    try:
+        _run_hook(delivery)
+        if delivery.channel == ReminderChannel.IN_APP:
+            with transaction.atomic():
+                notify.send_in_app(delivery)
+                if _mark_sent(delivery.pk, worker) != 1:
+                    raise _ClaimLost
+        else:
+            notify.send_external(delivery)
+            if _mark_sent(delivery.pk, worker) != 1:
+                logger.warning("reminder delivery %s was taken over while sending", delivery.pk)
+                return DeliveryOutcome.SKIPPED
+    except _ClaimLost:
+        return DeliveryOutcome.SKIPPED
+    except Exception as exc:  # any channel error is recorded on the row, never lost
+        return _mark_failure(delivery, worker, exc)
+    return DeliveryOutcome.SENT
+
+
+def deliveries_send_inline(ids: Iterable[int], *, worker: str) -> list[str]:
+    """Send claimed rows one after the other in this process (the foreground command)."""
+    return [delivery_send_claimed(delivery_id=pk, worker=worker) for pk in ids]
+
+
+def deliveries_retry(*, ids: Sequence[int]) -> int:
+    """Give failed rows a fresh set of tries; the next sweep sends them. Returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        return ReminderDelivery.objects.filter(id__in=ids, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, claimed_by=None, attempts=0, next_attempt_at=now
+        )

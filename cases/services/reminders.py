@@ -1,0 +1,420 @@
+"""Reminder policy and the sweep: which reminders are due at ``now``, written once, then sent.
+
+Policy (docs/reminders.md; lead times in settings, changeable without code):
+- an open deadline that is the bureau's duty is reminded to the case's handlers
+  REMINDER_DEADLINE_WORKING_DAYS working days before it (``lead_5wd``),
+  REMINDER_DEADLINE_DAYS calendar days before it (``lead_3d``, ``lead_1d``; 0 is
+  ``due_day``), then on every working day while overdue (``overdue_<day>``), and
+  escalated the same days to the agency's responsible persons
+  (``escalation_overdue_<day>``) until it is met or waived;
+- a scheduled hearing is reminded REMINDER_HEARING_DAYS days before
+  (``hearing_5d`` ...) to the handlers and the expected leader; with no leader
+  arranged REMINDER_LEADER_ESCALATION_DAYS days ahead (SPC20 Art. 5: the court's
+  notice comes >= 3 days before) it escalates once (``escalation_leader``);
+- only the latest applicable reminder of a deadline or hearing is due at any
+  moment, so a sweep after downtime sends what was missed once, not once per tick;
+- a user who asked for a digest gets, instead, one message a day listing everything
+  currently due soon or overdue for them (``digest``, keyed by day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.choices import HearingStatus
+from cases.models import Deadline, Hearing, Membership
+from cases.models.reminders import ReminderChannel
+from cases.services import reminder_outbox as outbox
+from cases.services.calendar import workday_calendar
+from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
+
+__all__ = [
+    "Due",
+    "SweepResult",
+    "deadline_reminder_at",
+    "delivery_send",
+    "hearing_reminder_at",
+    "reminders_due",
+    "reminders_sweep",
+    "reminders_sweep_and_enqueue",
+]
+
+User = get_user_model()
+_FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One reminder of one subject due to one person (channels are added later)."""
+
+    reminder: str
+    recipient: Any
+    agency: Any
+    title: str
+    body: str
+    url: str
+    deadline_id: int | None = None
+    hearing_id: int | None = None
+
+
+@dataclass(slots=True)
+class SweepResult:
+    """What one sweep did: the JSON line of ``send_reminders``."""
+
+    due: int = 0
+    created: int = 0
+    sent: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+# --- When: the latest applicable reminder of one deadline or hearing -----------------
+
+
+def _working_day_before(day: dt.date, n: int, calendar: WorkdayCalendar) -> dt.date:
+    """The n-th working day before ``day`` (``day`` itself not counted)."""
+    remaining = n
+    while remaining and day > _FIRST_DAY:  # the calendar cannot answer before 2004
+        day -= dt.timedelta(days=1)
+        remaining -= calendar.is_working_day(day)
+    return day
+
+
+def _last_working_day(after: dt.date, through: dt.date, calendar: WorkdayCalendar) -> dt.date | None:
+    """The latest working day in (after, through], or None."""
+    day = through
+    while day > after:
+        if calendar.is_working_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return None
+
+
+def deadline_schedule(due_on: dt.date, calendar: WorkdayCalendar) -> list[tuple[dt.date, str]]:
+    """(fire day, reminder) of the lead reminders, earliest first; ties go to the later lead."""
+    leads = [(_working_day_before(due_on, n, calendar), f"lead_{n}wd") for n in settings.REMINDER_DEADLINE_WORKING_DAYS]
+    leads += [
+        (due_on - dt.timedelta(days=n), "due_day" if n == 0 else f"lead_{n}d")
+        for n in sorted(settings.REMINDER_DEADLINE_DAYS, reverse=True)
+    ]
+    return sorted(leads, key=lambda item: item[0])  # stable: same-day leads keep their order
+
+
+def deadline_reminder_at(due_on: dt.date, today: dt.date, calendar: WorkdayCalendar) -> str | None:
+    """The reminder of a deadline due on ``due_on`` that applies on ``today``, if any."""
+    if today > due_on:
+        overdue_day = _last_working_day(due_on, today, calendar)
+        if overdue_day is not None:
+            return f"overdue_{overdue_day.isoformat()}"
+    fired = [key for day, key in deadline_schedule(due_on, calendar) if day <= today]
+    return fired[-1] if fired else None
+
+
+def hearing_reminder_at(hearing_on: dt.date, today: dt.date) -> str | None:
+    """The lead reminder of a hearing on ``hearing_on`` that applies on ``today``, if any."""
+    fired = [
+        f"hearing_{n}d"
+        for n in sorted(settings.REMINDER_HEARING_DAYS, reverse=True)
+        if hearing_on - dt.timedelta(days=n) <= today <= hearing_on
+    ]
+    return fired[-1] if fired else None
+
+
+def _horizon(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The latest due day any lead reminder can already apply to on ``today``."""
+    days = max([0, *settings.REMINDER_DEADLINE_DAYS])
+    horizon = today + dt.timedelta(days=days)
+    working = max([0, *settings.REMINDER_DEADLINE_WORKING_DAYS])
+    if working:
+        horizon = max(horizon, calendar.nth_working_day_after(today, working)[0])
+    return horizon
+
+
+# --- Who and what: recipients and the words ------------------------------------------
+
+
+def _first_url(names: tuple[str, ...], *args: Any) -> str:
+    # The web pages own their URL names; until one exists, fall back to the next.
+    for name in names:
+        try:
+            url = reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+        if not url.startswith("/api/"):  # a router may reuse a page's name; people want the page
+            return url
+    return ""
+
+
+def _case_url(case_id: int) -> str:
+    return _first_url(("case-detail", "admin:cases_case_change"), case_id)
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
+    case = deadline.case
+    due = deadline.due_on
+    if due < today:
+        late = calendar.working_days_between(due, today)
+        head = _("【期限已逾期】") if not reminder.startswith("escalation") else _("【督办:期限已逾期】")
+        when = _("届满日 %(due)s,已逾期 %(days)d 天(%(wd)d 个工作日)。") % {
+            "due": due.isoformat(), "days": (today - due).days, "wd": late,
+        }  # fmt: skip
+    elif due == today:
+        head, when = _("【期限今日届满】"), _("届满日为今天 %(due)s。") % {"due": due.isoformat()}
+    else:
+        head = _("【期限提醒】")
+        when = _("届满日 %(due)s,还有 %(days)d 天(%(wd)d 个工作日)。") % {
+            "due": due.isoformat(), "days": (due - today).days, "wd": calendar.working_days_between(today, due),
+        }  # fmt: skip
+    title = f"{head}{case.number} {deadline.display_title}"
+    body = _("案件:%(number)s(%(applicant)s)\n期限:%(title)s\n%(when)s") % {
+        "number": case.number, "applicant": case.applicant, "title": deadline.display_title, "when": when,
+    }  # fmt: skip
+    if deadline.basis:
+        body += "\n" + _("依据:%(basis)s") % {"basis": deadline.basis}
+    return title, body
+
+
+def _hearing_words(hearing: Hearing, reminder: str) -> tuple[str, str]:
+    case = hearing.case
+    at = timezone.localtime(hearing.scheduled_at)
+    leader = _name(hearing.expected_leader) if hearing.expected_leader else _("尚未安排")
+    head = _("【负责人出庭尚未安排】") if reminder == "escalation_leader" else _("【开庭提醒】")
+    title = f"{head}{case.number} {at:%Y-%m-%d %H:%M}"
+    body = _("案件:%(number)s(%(applicant)s)\n%(kind)s时间:%(at)s\n地点:%(place)s\n拟出庭负责人:%(leader)s") % {
+        "number": case.number, "applicant": case.applicant, "kind": hearing.get_kind_display(),
+        "at": f"{at:%Y-%m-%d %H:%M}", "place": hearing.place or "-", "leader": leader,
+    }  # fmt: skip
+    if reminder == "escalation_leader":
+        body += "\n" + _("法院应在开庭3日前通知负责人出庭(出庭应诉规定第5条),请尽快安排出庭负责人。")
+    return title, body
+
+
+def _active(users: Iterable[Any]) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for user in users:
+        if user is not None and user.is_active:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def _leaders_by_agency(agency_ids: set[int]) -> dict[int, list[Any]]:
+    """The agencies' responsible persons (SPC20 Art. 2), one query."""
+    leaders: dict[int, list[Any]] = defaultdict(list)
+    members = (
+        Membership.objects.responsible_persons()
+        .filter(agency_id__in=agency_ids, user__is_active=True)
+        .select_related("user__membership")
+        .order_by("user_id")
+    )
+    for membership in members:
+        leaders[membership.agency_id].append(membership.user)
+    return leaders
+
+
+# --- The policy at ``now`` ---------------------------------------------------------------
+
+
+def _handlers_prefetch() -> Prefetch[Any]:
+    return Prefetch("case__handlers", queryset=User.objects.filter(is_active=True).select_related("membership"))
+
+
+def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[Deadline, str]]:
+    deadlines = (
+        Deadline.objects.open()
+        .bureau()
+        .filter(due_on__lte=_horizon(today, calendar), case__archived_at__isnull=True)
+        .select_related("case__agency")
+        .prefetch_related(_handlers_prefetch())
+    )
+    due = [(d, deadline_reminder_at(d.due_on, today, calendar)) for d in deadlines]
+    return [(d, key) for d, key in due if key is not None]
+
+
+def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[Hearing, list[str]]]:
+    ahead = max([0, settings.REMINDER_LEADER_ESCALATION_DAYS, *settings.REMINDER_HEARING_DAYS])
+    hearings = (
+        Hearing.objects.active()
+        .filter(status=HearingStatus.SCHEDULED, scheduled_at__gt=now)
+        .filter(scheduled_at__date__lte=today + dt.timedelta(days=ahead))
+        .select_related("case__agency", "expected_leader__membership")
+        .prefetch_related(_handlers_prefetch())
+    )
+    result = []
+    for hearing in hearings:
+        on = timezone.localtime(hearing.scheduled_at).date()
+        keys = [key for key in [hearing_reminder_at(on, today)] if key]
+        escalate_from = on - dt.timedelta(days=settings.REMINDER_LEADER_ESCALATION_DAYS)
+        if hearing.expected_leader_id is None and today >= escalate_from:
+            keys.append("escalation_leader")
+        if keys:
+            result.append((hearing, keys))
+    return result
+
+
+def _deadline_dues(deadline: Deadline, key: str, today: dt.date, calendar: WorkdayCalendar, leaders: list[Any]) -> Iterator[Due]:
+    case = deadline.case
+    handlers = _active(case.handlers.all())
+    # A case nobody handles is still reminded: to the responsible persons.
+    recipients = handlers or leaders
+    title, body = _deadline_words(deadline, key, today, calendar)
+    url = _case_url(case.pk)
+    for user in recipients:
+        yield Due(key, user, case.agency, title, body, url, deadline_id=deadline.pk)
+    if key.startswith("overdue_"):
+        escalation = f"escalation_{key}"
+        e_title, e_body = _deadline_words(deadline, escalation, today, calendar)
+        for user in leaders:
+            if user not in recipients:
+                yield Due(escalation, user, case.agency, e_title, e_body, url, deadline_id=deadline.pk)
+
+
+def _hearing_dues(hearing: Hearing, keys: list[str], leaders: list[Any]) -> Iterator[Due]:
+    case = hearing.case
+    url = _case_url(case.pk)
+    for key in keys:
+        if key == "escalation_leader":
+            recipients = leaders
+        else:
+            recipients = _active([*case.handlers.all(), hearing.expected_leader]) or leaders
+        title, body = _hearing_words(hearing, key)
+        for user in recipients:
+            yield Due(key, user, case.agency, title, body, url, hearing_id=hearing.pk)
+
+
+def reminders_due(*, now: dt.datetime) -> list[Due]:
+    """Every reminder due at ``now``, per person (a constant number of queries)."""
+    today = timezone.localdate(now)
+    calendar = workday_calendar()
+    deadlines = _deadlines_due(today, calendar)
+    hearings = _hearings_due(now, today)
+    agency_ids = {d.case.agency_id for d, _k in deadlines} | {h.case.agency_id for h, _k in hearings}
+    leaders = _leaders_by_agency(agency_ids)
+    with translation.override(settings.LANGUAGE_CODE):
+        dues = [
+            due
+            for deadline, key in deadlines
+            for due in _deadline_dues(deadline, key, today, calendar, leaders[deadline.case.agency_id])
+        ]
+        dues += [
+            due for hearing, keys in hearings for due in _hearing_dues(hearing, keys, leaders[hearing.case.agency_id])
+        ]
+    return dues
+
+
+# --- Channels and the daily digest -------------------------------------------------------
+
+
+def _wants_digest(user: Any) -> bool:
+    membership = getattr(user, "membership", None)
+    return bool(membership is not None and membership.wants_digest)
+
+
+def _channels(user: Any, agency: Any) -> list[str]:
+    channels = [ReminderChannel.IN_APP.value]
+    if user.email:
+        channels.append(ReminderChannel.EMAIL.value)
+    if agency.webhook_url:
+        channels.append(ReminderChannel.WEBHOOK.value)
+    return channels
+
+
+def _single(due: Due) -> Iterator[outbox.Intended]:
+    for channel in _channels(due.recipient, due.agency):
+        yield outbox.Intended(
+            reminder=due.reminder, recipient_id=due.recipient.pk, channel=channel, agency_id=due.agency.pk,
+            title=due.title, body=due.body, url=due.url, deadline_id=due.deadline_id, hearing_id=due.hearing_id,
+        )  # fmt: skip
+
+
+def _digest(user: Any, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
+    agency = user.membership.agency
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("【每日汇总】%(day)s 待办期限与开庭 %(n)d 项") % {"day": today.isoformat(), "n": len(items)}
+    # Escalations and reminders of one subject collapse into one line per subject.
+    lines = list(dict.fromkeys(f"- {item.title}" for item in items))
+    body = "\n".join(lines)
+    url = _first_url(("notifications",))
+    for channel in _channels(user, agency):
+        yield outbox.Intended(
+            reminder="digest", recipient_id=user.pk, channel=channel, agency_id=agency.pk,
+            title=title, body=body, url=url, digest_on=today,
+        )  # fmt: skip
+
+
+def intended_deliveries(dues: list[Due], *, now: dt.datetime) -> list[outbox.Intended]:
+    """Expand reminders into delivery rows: one per channel, or one digest a day per user."""
+    today = timezone.localdate(now)
+    digest_time = timezone.localtime(now).hour >= settings.REMINDER_DIGEST_HOUR
+    rows: list[outbox.Intended] = []
+    digests: dict[int, list[Due]] = defaultdict(list)
+    users: dict[int, Any] = {}
+    for due in dues:
+        if _wants_digest(due.recipient):
+            digests[due.recipient.pk].append(due)
+            users[due.recipient.pk] = due.recipient
+        else:
+            rows.extend(_single(due))
+    if digest_time:
+        for pk, items in digests.items():
+            rows.extend(_digest(users[pk], items, today))
+    return rows
+
+
+# --- The sweep -------------------------------------------------------------------------------
+
+
+def _write(now: dt.datetime, token: str) -> tuple[int, list[int]]:
+    intended = intended_deliveries(reminders_due(now=now), now=now)
+    return len(intended), outbox.deliveries_create(intended, token=token)
+
+
+def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    """One sweep in this process: write the due rows, then send them (and any left over) inline."""
+    now = now or timezone.now()
+    token = outbox.new_token("sweep")
+    due, created = _write(now, token)
+    claimed = outbox.deliveries_claim_created(token=token, worker=token)
+    claimed += outbox.deliveries_recover(worker=token)
+    outcomes = outbox.deliveries_send_inline(dict.fromkeys(claimed), worker=token)
+    sent = outcomes.count(outbox.DeliveryOutcome.SENT)
+    failed = sum(o in (outbox.DeliveryOutcome.RETRY, outbox.DeliveryOutcome.FAILED) for o in outcomes)
+    return SweepResult(due=due, created=len(created), sent=sent, failed=failed)
+
+
+def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResult:
+    """One sweep for Celery beat: write the due rows, queue a send task per row it created
+    and per row left over (a due retry, a dead creator or worker)."""
+    from cases import tasks
+
+    now = now or timezone.now()
+    token = outbox.new_token("sweep")
+    due, created = _write(now, token)
+    queued = list(dict.fromkeys([*created, *outbox.deliveries_recover(worker=None)]))
+    # Queue after commit: a worker must find the rows it is told to send.
+    transaction.on_commit(lambda: [tasks.reminder_send.delay(pk) for pk in queued])
+    return SweepResult(due=due, created=len(created))
+
+
+def delivery_send(*, delivery_id: int, worker: str) -> str:
+    """Claim and send one row (the Celery send task); a DeliveryOutcome, or skipped."""
+    if not outbox.delivery_claim(delivery_id=delivery_id, worker=worker):
+        return outbox.DeliveryOutcome.SKIPPED
+    return outbox.delivery_send_claimed(delivery_id=delivery_id, worker=worker)

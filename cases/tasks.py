@@ -1,0 +1,79 @@
+"""Celery tasks: thin wrappers that take ids and call services.
+
+Every task is idempotent (a redelivered message finds the work already done),
+acknowledged late (a worker killed mid-task leaves the message to be redelivered)
+and time-limited. No task is ever scheduled with a countdown or ETA longer than
+the broker's visibility timeout: retries back off at most half of it
+(cases.services.reminder_outbox.backoff_cap; docs/reminders.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+
+from cases.services import reminders
+from cases.services.reminder_outbox import DeliveryOutcome, backoff_cap
+
+
+class DeliveryRetry(Exception):
+    """A send failed and the delivery row has tries left: Celery retries with backoff."""
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def reminders_sweep(now: str | None = None) -> dict[str, int]:
+    """Write the due reminders' delivery rows once and queue their sends (beat, every 5 min)."""
+    moment = parse_datetime(now) if now else None
+    return reminders.reminders_sweep_and_enqueue(now=moment).as_dict()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DeliveryRetry,),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF,
+    retry_backoff_max=backoff_cap(),
+    retry_jitter=False,  # keeps the countdown equal to the row's next_attempt_at
+    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+    soft_time_limit=60,
+    time_limit=90,  # below REMINDER_CLAIM_LEASE, so a live send is never taken over
+)
+def reminder_send(self: Any, delivery_id: int) -> str:
+    """Claim and send one delivery row; the row, not the message, says whether it was sent."""
+    # The task id is the claim: the same message redelivered after its worker was
+    # killed may take its own claim back at once instead of waiting for the lease.
+    outcome = reminders.delivery_send(delivery_id=delivery_id, worker=f"task:{self.request.id}")
+    if outcome == DeliveryOutcome.RETRY:
+        raise DeliveryRetry(f"delivery {delivery_id} failed; will retry")
+    return outcome
+
+
+# --- Yearly statistics (issue 5, docs/statistics.md) ----------------------------------------
+
+from django.db import OperationalError  # noqa: E402  (kept with the tasks that retry on it)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5,
+    soft_time_limit=240, time_limit=300,
+)
+def yearly_reports_generate(year: int | None = None) -> int:
+    """1 January, 00:30 Beijing time: freeze last year's report for every agency (idempotent)."""
+    from cases.services import reports as yearly
+
+    year = year or yearly.local_today().year - 1
+    return len(yearly.yearly_reports_generate_year_end(year=year))
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5,
+    soft_time_limit=240, time_limit=300,
+)
+def yearly_figures_refresh(year: int | None = None) -> int:
+    """Nightly: rewrite the current year's running figures of every agency for the dashboard."""
+    from cases.services import reports as yearly
+
+    return yearly.yearly_figures_refresh(year=year or yearly.local_today().year)

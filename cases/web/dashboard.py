@@ -1,0 +1,141 @@
+"""What the leaders' dashboard shows, read from the statistics engine and the deadline tables.
+
+The year's figures, rates and wording come from cases.querysets.statistics and
+casetracker.report (one definition of D2-D4 for the API, the CLI, the exports
+and this page); the live parts (urgency, overdue items, coming hearings) are
+aggregates and short lists scoped to the same agencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from cases.choices import Kind, Subject
+from cases.choices_deadlines import DeadlineUrgency
+from cases.models import Agency, Case, Deadline, Hearing
+from cases.querysets.statistics import yearly_statistics
+from cases.web.ledger import with_next_deadline
+from casetracker.calendar import WorkdayCalendar
+from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
+
+TREND_YEARS = 5
+UPCOMING_DAYS = 14
+OVERDUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which agencies the dashboard counts: one agency (optionally with its sub-agencies) or all visible."""
+
+    agency: Agency | None
+    with_children: bool
+    visible_ids: set[int] | None
+
+    def ids(self) -> set[int] | None:
+        if self.agency is None:
+            return self.visible_ids
+        return self.agency.descendant_ids() if self.with_children else {self.agency.pk}
+
+    def statistics(self, year: int) -> dict[str, Any]:
+        if self.agency is not None:
+            return yearly_statistics(year=year, agency=self.agency, with_children=self.with_children)
+        return yearly_statistics(year=year, agencies=self.visible_ids)
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def bucket_label(key: str) -> str:
+    return BUCKET_LABELS[key][1 if _english() else 0]
+
+
+def rate_card(key: str, value: dict[str, Any]) -> dict[str, Any]:
+    rate = Rate(value["numerator"], value["denominator"])
+    return {"key": key, "label": RATE_LABELS[key][1 if _english() else 0], "percent": rate.percent,
+            "numerator": rate.numerator, "denominator": rate.denominator, "empty": rate.denominator == 0}
+
+
+def equation(figures: dict[str, Any]) -> dict[str, Any]:
+    """The headline "25 = 19 + 2 + 4": the total and every non-zero bucket (D3), as the report names them."""
+    parts = [
+        {"key": key, "label": bucket_label(key), "count": figures["buckets"][key]}
+        for key in BUCKET_KEYS
+        if key != "withdrawn_after_act_changed" and figures["buckets"][key]
+    ]
+    return {"total": figures["total"], "parts": parts,
+            "withdrawn_after_act_changed": figures["buckets"]["withdrawn_after_act_changed"]}
+
+
+def paragraph(figures: dict[str, Any]) -> dict[str, str]:
+    parsed = YearFigures.from_dict(figures)
+    return {"zh": text_zh(parsed), "en": text_en(parsed)}
+
+
+def charts(figures: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """Chart data for ECharts (json_script): series per bucket for kinds and subjects, totals per year."""
+    keys = [key for key in BUCKET_KEYS if key != "withdrawn_after_act_changed"]
+    subjects = [code for code in Subject.values if figures["by_subject"].get(code, {}).get("total")]
+    return {
+        "buckets": [{"key": key, "label": bucket_label(key)} for key in keys],
+        "by_kind": {
+            "categories": [str(label) for label in Kind.labels],
+            "series": {key: [figures["by_kind"][kind][key] for kind in Kind.values] for key in keys},
+        },
+        "by_subject": {
+            "categories": [str(Subject(code).label) for code in subjects],
+            "series": {key: [figures["by_subject"][code][key] for code in subjects] for key in keys},
+        },
+        "trend": {
+            "years": [str(row["year"]) for row in trend],
+            "series": {key: [row["buckets"][key] for row in trend] for key in keys},
+            "total": [row["total"] for row in trend],
+        },
+    }
+
+
+def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: WorkdayCalendar) -> list[dict[str, Any]]:
+    """Open cases counted by the urgency of their next bureau deadline (one aggregate query)."""
+    cases = Case.objects.for_user(user).active().open()
+    ids = scope.ids()
+    if ids is not None:
+        cases = cases.filter(agency_id__in=ids)
+    annotated = with_next_deadline(cases, today=today, calendar=calendar)
+    counts = {level.value: Count("id", filter=Q(next_urgency=level.value)) for level in DeadlineUrgency}
+    row = annotated.aggregate(**counts, none=Count("id", filter=Q(next_urgency__isnull=True)), total=Count("id"))
+    levels = [{"code": level.value, "label": str(level.label), "count": row[level.value]} for level in DeadlineUrgency]
+    return [*levels, {"code": "none", "label": "", "count": row["none"]}, {"code": "total", "label": "",
+                                                                         "count": row["total"]}]
+
+
+def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[int, list[Deadline]]:
+    queryset = Deadline.objects.for_user(user).open().bureau().filter(case__archived_at__isnull=True, due_on__lt=today)
+    ids = scope.ids()
+    if ids is not None:
+        queryset = queryset.filter(case__agency_id__in=ids)
+    rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
+    count = len(rows) if len(rows) < OVERDUE_SHOWN else queryset.count()
+    return count, rows
+
+
+def upcoming_hearings(user: Any, scope: Scope) -> list[Hearing]:
+    queryset = Hearing.objects.for_user(user).upcoming(UPCOMING_DAYS)
+    ids = scope.ids()
+    if ids is not None:
+        queryset = queryset.filter(case__agency_id__in=ids)
+    return list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id"))
+
+
+def trend(scope: Scope, year: int) -> list[dict[str, Any]]:
+    """The figures of the last TREND_YEARS years up to ``year`` (four aggregate queries each)."""
+    return [scope.statistics(y) for y in range(year - TREND_YEARS + 1, year + 1)]
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()

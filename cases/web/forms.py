@@ -1,0 +1,223 @@
+"""Forms of the pages. They only clean input; every write goes through cases/services/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import AbsenceReason, HearingKind, Kind, Status
+from cases.models import Agency, Case, Membership
+from cases.permissions import writable_agency_ids
+from cases.services.cases import EDITABLE_FIELDS
+from cases.web.templatetags.casetracker_web import outcome_label, person
+from casetracker.outcomes import outcomes_for
+
+User = get_user_model()
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def people(queryset: Any) -> Any:
+    return queryset.order_by("last_name", "first_name", "username")
+
+
+def agency_people(agency_id: int) -> Any:
+    return people(User.objects.filter(membership__agency_id=agency_id, is_active=True))
+
+
+def responsible_people(agency_id: int) -> Any:
+    """SPC20 Art. 2: leaders of the agency itself whose rank counts as 负责人."""
+    ids = Membership.objects.responsible_persons().filter(agency_id=agency_id).values("user_id")
+    return people(User.objects.filter(pk__in=ids, is_active=True))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person(obj)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user saw, so a concurrent edit is refused, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CaseForm(forms.ModelForm):
+    """Log or edit a case: the facts that trigger statutory periods (D9) and the parties."""
+
+    agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), required=False)
+    handlers = PeopleChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
+                                 widget=forms.SelectMultiple(attrs={"size": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            name: DATE for name in (
+                "act_date", "received_on", "accepted_on", "appeal_received_on", "judgment_served_on",
+                "decision_served_on", "effective_on", "opinion_letter_received_on",
+            )
+        } | {
+            "third_parties": forms.Textarea(attrs={"rows": 2}),
+            "act_description": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        editing = self.instance.pk is not None
+        writable = writable_agency_ids(user)
+        agencies = Agency.objects.filter(archived_at__isnull=True)
+        if writable is not None:
+            agencies = agencies.filter(pk__in=writable)
+        if editing or agencies.count() <= 1:
+            del self.fields["agency"]
+            self.agency = self.instance.agency if editing else agencies.first()
+        else:
+            self.fields["agency"].queryset = agencies
+            self.fields["agency"].required = True
+            self.agency = None
+        agency_id = self.agency.pk if self.agency else None
+        scope = [agency_id] if agency_id else list(agencies.values_list("pk", flat=True))
+        self.fields["handlers"].queryset = people(User.objects.filter(membership__agency_id__in=scope))
+        previous = Case.objects.filter(agency_id__in=scope, archived_at__isnull=True)
+        if editing:
+            previous = previous.exclude(pk=self.instance.pk)
+            self.fields["handlers"].initial = list(self.instance.handlers.values_list("pk", flat=True))
+            self.fields["version"].initial = self.instance.version
+        self.fields["previous"].queryset = previous.order_by("-received_on")
+        self.fields["number_year"].help_text = _("留空时从案号中识别")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, instance = data.get("kind"), data.get("litigation_instance")
+        if kind == Kind.LITIGATION and not instance:
+            self.add_error("litigation_instance", _("行政诉讼案件必须选择审级。"))
+        if kind == Kind.RECONSIDERATION:
+            data["litigation_instance"] = ""
+        return data
+
+    def _post_clean(self) -> None:
+        # The services validate the model (constraints included) under a lock;
+        # validating an unsaved instance here would miss the agency and duplicate it.
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+
+    def chosen_agency(self) -> Agency:
+        return self.agency or self.cleaned_data["agency"]
+
+
+class ConcludeForm(VersionedForm):
+    """结案: outcome codes allowed for the case's kind and instance (D8)."""
+
+    outcome = forms.ChoiceField(label=_("结果"))
+    concluded_on = forms.DateField(label=_("结案日期"), widget=DATE)
+    act_changed = forms.BooleanField(
+        label=_("我局先行改变或撤回行政行为"), required=False,
+        help_text=_("仅撤回/撤诉结案时适用(行政诉讼法第62条)。"),
+    )
+    decision_number = forms.CharField(label=_("决定书/裁判文书号"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(o.value, outcome_label(o)) for o in outcomes_for(case.kind, case.litigation_instance or None)]
+        self.fields["outcome"].choices = [("", "---------"), *choices]
+        self.fields["concluded_on"].initial = timezone.localdate()
+        self.fields["decision_number"].initial = case.decision_number
+        self.fields["version"].initial = case.version
+
+
+class SuspendForm(VersionedForm):
+    reason = forms.CharField(label=_("中止原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    suspended_on = forms.DateField(label=_("中止日期"), widget=DATE, required=False)
+
+
+class ResumeForm(VersionedForm):
+    reason = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(label=_("重新打开原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HearingScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=HearingKind.choices, initial=HearingKind.COURT)
+    scheduled_at = forms.DateTimeField(label=_("开庭时间"), widget=DATETIME,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    expected_leader = PersonChoiceField(label=_("拟出庭负责人"), queryset=User.objects.none(), required=False,
+                                        empty_label=_("尚未安排"))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expected_leader"].queryset = responsible_people(case.agency_id)
+        if case.kind == Kind.RECONSIDERATION:
+            self.fields["kind"].initial = HearingKind.RECONSIDERATION
+
+
+class HearingRecordForm(VersionedForm):
+    """出庭情况 (D7): the responsible person, or the reason and proof of their absence, and own staff."""
+
+    responsible_person = PersonChoiceField(label=_("出庭负责人"), queryset=User.objects.none(), required=False,
+                                           empty_label=_("负责人未出庭"))
+    staff = PeopleChoiceField(label=_("出庭工作人员"), queryset=User.objects.none(), required=False,
+                              widget=forms.CheckboxSelectMultiple)
+    lawyer_names = forms.CharField(label=_("委托律师"), max_length=300, required=False)
+    absence_reason = forms.ChoiceField(label=_("负责人未出庭事由"), required=False,
+                                       choices=[("", "---------"), *AbsenceReason.choices])
+    absence_detail = forms.CharField(label=_("事由说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    absence_proof = forms.FileField(label=_("未出庭证明材料"), required=False,
+                                    help_text=_("加盖公章或由正职负责人签字的证明(出庭应诉规定第9条)"))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, hearing: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_id = hearing.case.agency_id
+        self.fields["responsible_person"].queryset = responsible_people(agency_id)
+        self.fields["responsible_person"].initial = hearing.responsible_person_id or hearing.expected_leader_id
+        self.fields["staff"].queryset = agency_people(agency_id)
+        self.fields["staff"].initial = list(hearing.attending_staff.values_list("pk", flat=True))
+        self.fields["version"].initial = hearing.version
+
+
+class DeadlineForm(forms.Form):
+    title = forms.CharField(label=_("期限名称"), max_length=200)
+    due_on = forms.DateField(label=_("届满日"), widget=DATE)
+    is_bureau_duty = forms.BooleanField(label=_("我局义务(需提醒)"), required=False, initial=True)
+
+
+class DeadlineCompleteForm(forms.Form):
+    note = forms.CharField(label=_("办结说明"), max_length=500, required=False)
+
+
+class DeadlineWaiveForm(forms.Form):
+    reason = forms.CharField(label=_("免除原因"), max_length=500)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    file = forms.FileField(label=_("文件"))
+
+
+def status_actions(case: Case) -> list[str]:
+    """Which state changes the case allows now (the page shows only those)."""
+    if case.status == Status.CONCLUDED:
+        return ["reopen"]
+    if case.status == Status.SUSPENDED:
+        return ["resume", "conclude"]
+    return ["conclude", "suspend"]

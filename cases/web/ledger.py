@@ -1,0 +1,131 @@
+"""The ledger (台账): which cases, filtered and sorted like the API, with each row's next deadline.
+
+Every figure here is a database annotation: the next open bureau deadline and
+its urgency level come from correlated subqueries on the Deadline table, using
+the issue-3 urgency expression, so a page of 50 rows costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import Kind, Outcome, Status, Subject
+from cases.models import Agency, Case, Deadline
+from cases.querysets.cases import CaseQuerySet
+from casetracker.calendar import WorkdayCalendar
+
+PAGE_SIZE = 50
+
+# Public sort keys (the `sort` query parameter, "-" for descending) -> model fields.
+SORTS: dict[str, str] = {
+    "number": "number",
+    "kind": "kind",
+    "applicant": "applicant",
+    "subject": "subject",
+    "received_on": "received_on",
+    "status": "status",
+    "concluded_on": "concluded_on",
+    "next_due": "next_due",
+}
+DEFAULT_SORT = "next_due"
+
+_BOOL_CHOICES = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
+
+
+def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger's filters; parameter names are the API's (kind, status, outcome, subject, year, ...)."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": _("案号、当事人、行政行为…"), "type": "search"}))
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=_blank(_("全部类型"), Kind.choices))
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=_blank(_("全部状态"), Status.choices))
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=_blank(_("全部结果"), Outcome.choices))
+    subject = forms.ChoiceField(label=_("案由"), required=False, choices=_blank(_("全部案由"), Subject.choices))
+    year = forms.IntegerField(label=_("办理年度"), required=False, min_value=2004, max_value=2100,
+                              help_text=_("该年度内办理的案件(含上年结转)"))
+    handler = forms.ModelChoiceField(label=_("承办人"), required=False, queryset=get_user_model().objects.none(),
+                                     empty_label=_("全部承办人"))
+    overdue = forms.TypedChoiceField(label=_("已逾期"), required=False, choices=_BOOL_CHOICES,
+                                     coerce=lambda v: v == "true", empty_value=None)
+    agency = forms.ModelChoiceField(label=_("机关"), required=False, queryset=Agency.objects.none(),
+                                    empty_label=_("全部机关"), to_field_name="code")
+    sort = forms.ChoiceField(label=_("排序"), required=False,
+                             choices=[(k, k) for key in SORTS for k in (key, f"-{key}")])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.for_user(user).filter(archived_at__isnull=True)
+        self.fields["agency"].queryset = agencies
+        self.fields["handler"].queryset = (
+            get_user_model().objects.filter(membership__agency__in=agencies).order_by("last_name", "first_name")
+        )
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.show_agency = agencies.count() > 1
+        if not self.show_agency:
+            del self.fields["agency"]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (invalid ones are reported by the form and left out)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+def with_next_deadline(queryset: CaseQuerySet, *, today: dt.date, calendar: WorkdayCalendar) -> CaseQuerySet:
+    """Annotate each case with its next open bureau deadline (id, due day, rule, title, urgency)."""
+    upcoming = Deadline.objects.filter(case=OuterRef("pk")).open().bureau().order_by("due_on", "id")
+    with_level = upcoming.with_urgency(today=today, calendar=calendar)
+    return queryset.annotate(
+        next_due=Subquery(upcoming.values("due_on")[:1]),
+        next_deadline_id=Subquery(upcoming.values("id")[:1]),
+        next_rule=Subquery(upcoming.values("rule")[:1]),
+        next_title=Subquery(upcoming.values("title")[:1]),
+        next_urgency=Subquery(with_level.values("urgency")[:1]),
+    )
+
+
+def ledger_queryset(
+    user: Any, filters: dict[str, Any], *, today: dt.date, calendar: WorkdayCalendar
+) -> CaseQuerySet:
+    """The cases of the ledger: visible, not archived, filtered and sorted."""
+    handlers = Prefetch("handlers", queryset=get_user_model().objects.order_by("last_name", "first_name"))
+    queryset = Case.objects.for_user(user).active().select_related("agency").prefetch_related(handlers)
+    queryset = with_next_deadline(queryset, today=today, calendar=calendar)
+    queryset = _apply_filters(queryset, filters, today)
+    return queryset.order_by(*_ordering(filters.get("sort") or DEFAULT_SORT))
+
+
+def _apply_filters(queryset: CaseQuerySet, filters: dict[str, Any], today: dt.date) -> CaseQuerySet:
+    exact = {name: filters[name] for name in ("kind", "status", "outcome", "subject") if name in filters}
+    queryset = queryset.filter(**exact)
+    if "year" in filters:
+        queryset = queryset.handled_in(filters["year"])
+    if "handler" in filters:
+        queryset = queryset.filter(handlers=filters["handler"])
+    if "agency" in filters:
+        queryset = queryset.filter(agency=filters["agency"])
+    if filters.get("overdue") is True:
+        queryset = queryset.filter(next_due__lt=today)
+    elif filters.get("overdue") is False:
+        queryset = queryset.filter(Q(next_due__isnull=True) | Q(next_due__gte=today))
+    if "q" in filters:
+        queryset = queryset.search(filters["q"])
+    return queryset
+
+
+def _ordering(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    field = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+    expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return [expression, F("received_on").desc(), F("id").desc()]
+

@@ -1,0 +1,99 @@
+"""Small presentation helpers for the pages; no figures are computed here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from casetracker.outcomes import OUTCOME_LABELS, Outcome
+from casetracker.periods import RULES
+
+register = template.Library()
+
+URGENCY_CLASSES = {
+    "overdue": "urgency-overdue",
+    "due_3_working_days": "urgency-due3",
+    "due_7_days": "urgency-due7",
+    "later": "urgency-later",
+}
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user's name as staff write it (surname first), or the username."""
+    if user is None:
+        return ""
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
+
+
+@register.simple_tag
+def deadline_title(rule: str | None, title: str | None) -> str:
+    """A deadline's name: its own title, else the statutory rule's Chinese title (D9)."""
+    if title:
+        return title
+    found = RULES.get(rule or "")
+    return found.title_zh if found else (rule or "")
+
+
+@register.filter
+def urgency_class(code: str | None) -> str:
+    return URGENCY_CLASSES.get(code or "", "urgency-none")
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context: dict[str, Any], key: str) -> str:
+    """The query string that sorts by ``key``, toggling the direction when already sorted by it."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    current = params.get("sort") or context.get("default_sort", "")
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_marker(context: dict[str, Any], key: str) -> str:
+    current = context["request"].GET.get("sort") or context.get("default_sort", "")
+    if current == key:
+        return "▲"
+    if current == f"-{key}":
+        return "▼"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context: dict[str, Any], key: str) -> str:
+    """aria-sort value of a column header."""
+    current = context["request"].GET.get("sort") or context.get("default_sort", "")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.filter
+def outcome_label(code: str | None) -> str:
+    """An outcome's label in the page's language (D8 carries both)."""
+    if not code:
+        return ""
+    try:
+        chinese, english = OUTCOME_LABELS[Outcome(code)]
+    except ValueError:
+        return code
+    return english if (get_language() or "").startswith("en") else chinese
+
+
+@register.filter
+def urgency_label(code: str | None) -> str:
+    """The Chinese (or English) name of an urgency level code."""
+    from cases.choices_deadlines import DeadlineUrgency
+
+    try:
+        return str(DeadlineUrgency(code).label) if code else ""
+    except ValueError:
+        return ""

@@ -1,0 +1,102 @@
+"""What the case page shows: the record's change history and one timeline of events.
+
+The timeline merges three sources by date: the case's history records (who
+changed what and why), its hearings and its deadlines. Everything is read
+with a fixed number of queries; only the merge and the diffs run in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import HearingStatus
+from cases.choices_deadlines import DeadlineStatus
+from cases.models import Case
+from cases.web.templatetags.casetracker_web import deadline_title, person
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+_NOISE = ["version", "updated_at", "created_at", "handlers"]
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Event:
+    when: dt.datetime
+    all_day: bool
+    kind: str  # change | hearing | deadline
+    title: str
+    detail: str = ""
+    css: str = ""
+
+
+def _display(model_field: Any, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    choices = dict(model_field.flatchoices) if getattr(model_field, "choices", None) else {}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+def case_history(case: Case, limit: int = 100) -> list[HistoryEntry]:
+    """Newest first: each history record with the fields it changed against the one before."""
+    records = list(case.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes: list[Change] = []
+        if older is not None and record.history_type == "~":
+            delta = record.diff_against(older, excluded_fields=_NOISE)
+            for change in delta.changes:
+                model_field = Case._meta.get_field(change.field)
+                changes.append(Change(str(model_field.verbose_name), _display(model_field, change.old),
+                                      _display(model_field, change.new)))
+        entries.append(HistoryEntry(
+            when=record.history_date, who=person(record.history_user) or _("系统"),
+            what={"+": _("创建"), "~": _("修改"), "-": _("删除")}.get(record.history_type, ""),
+            reason=record.history_change_reason or "", changes=changes,
+        ))
+    return entries
+
+
+def _at_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def case_timeline(history: list[HistoryEntry], hearings: list[Any], deadlines: list[Any]) -> list[Event]:
+    """Oldest first: changes, hearings and deadlines of the case on one line."""
+    events = [
+        Event(entry.when, False, "change", entry.reason or entry.what, entry.who) for entry in history
+    ]
+    for hearing in hearings:
+        css = "muted" if hearing.status in (HearingStatus.CANCELLED, HearingStatus.POSTPONED) else ""
+        detail = " · ".join(x for x in (hearing.place, hearing.get_status_display()) if x)
+        events.append(Event(hearing.scheduled_at, False, "hearing", hearing.get_kind_display(), detail, css))
+    for deadline in deadlines:
+        title = deadline_title(deadline.rule, deadline.title)
+        css = "muted" if deadline.status != DeadlineStatus.OPEN else ""
+        events.append(Event(_at_start(deadline.due_on), True, "deadline", _("期限届满:%(t)s") % {"t": title},
+                            deadline.get_status_display(), css))
+    return sorted(events, key=lambda e: (e.when, e.kind))

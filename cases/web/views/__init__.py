@@ -1,0 +1,1 @@
+"""Pages for legal staff and leaders (one module per page family)."""

@@ -1,0 +1,75 @@
+"""Hearings: schedule one, record who of the bureau attended (D7), fetch the absence proof."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import Hearing
+from cases.services import hearings as hearing_services
+from cases.web.forms import HearingRecordForm, HearingScheduleForm
+from cases.web.views.common import ensure_writer, run_service, writable_case
+
+
+def _visible_hearing(request: HttpRequest, pk: int) -> Hearing:
+    queryset = Hearing.objects.for_user(request.user).active().select_related("case", "case__agency")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = writable_case(request, pk)
+    form = HearingScheduleForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hearing = run_service(
+            request, form,
+            lambda: hearing_services.hearing_schedule(
+                case=case, scheduled_at=data["scheduled_at"], by=request.user, kind=data["kind"],
+                place=data["place"], expected_leader=data["expected_leader"], notes=data["notes"],
+            ),
+            success=_("开庭/听证已安排。"),
+        )
+        if hearing is not None:
+            return redirect("case-detail-page", pk=case.pk)
+    return render(request, "cases/action_form.html", {"form": form, "case": case, "title": _("安排开庭/听证")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_record(request: HttpRequest, pk: int) -> HttpResponse:
+    hearing = _visible_hearing(request, pk)
+    ensure_writer(request, hearing.case.agency_id)
+    form = HearingRecordForm(request.POST or None, request.FILES or None, hearing=hearing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recorded = run_service(
+            request, form,
+            lambda: hearing_services.hearing_record(
+                hearing=hearing, by=request.user, responsible_person=data["responsible_person"],
+                staff=data["staff"], lawyer_names=data["lawyer_names"], absence_reason=data["absence_reason"],
+                absence_detail=data["absence_detail"], absence_proof=data["absence_proof"],
+                notes=data["notes"], expected_version=data.get("version"),
+            ),
+            success=_("出庭情况已记录。"),
+            aliases={"scheduled_at": "__all__", "status": "__all__"},
+        )
+        if recorded is not None:
+            return redirect("case-detail-page", pk=hearing.case_id)
+    context = {"form": form, "case": hearing.case, "hearing": hearing, "title": _("记录出庭情况")}
+    return render(request, "cases/hearing_record.html", context)
+
+
+@login_required
+@require_GET
+def hearing_proof(request: HttpRequest, pk: int) -> FileResponse:
+    """The absence proof, only to users who may see the case (media is never served publicly)."""
+    hearing = _visible_hearing(request, pk)
+    if not hearing.absence_proof:
+        raise Http404(_("没有证明材料。"))
+    return FileResponse(hearing.absence_proof.open("rb"), as_attachment=True,
+                        filename=hearing.absence_proof.name.rsplit("/", 1)[-1])

@@ -1,0 +1,53 @@
+"""The ledger (台账) page and its XLSX export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.permissions import writable_agency_ids
+from cases.services.calendar import workday_calendar
+from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_queryset
+from cases.web.ledger_export import ledger_workbook
+from cases.web.views.common import is_htmx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered(request: HttpRequest) -> tuple[LedgerFilterForm, object]:
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if request.GET else {}
+    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=workday_calendar())
+    return form, cases
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, cases = _filtered(request)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    writable = writable_agency_ids(request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "default_sort": DEFAULT_SORT,
+        "can_create": writable is None or bool(writable),
+        "export_query": request.GET.urlencode(),
+    }
+    template = "cases/_ledger_results.html" if is_htmx(request) else "cases/ledger.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger, every page of it, as a workbook."""
+    _form, cases = _filtered(request)
+    response = HttpResponse(ledger_workbook(cases.iterator(chunk_size=500)), content_type=XLSX)
+    filename = f"ledger-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

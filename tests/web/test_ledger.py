@@ -1,0 +1,167 @@
+"""The ledger: filters like the API, sorting, pagination, urgency colours, XLSX export, fixed query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.choices import Kind, Status, Subject
+from cases.web.ledger import PAGE_SIZE
+from tests.factories import CaseFactory, DeadlineFactory, ReconsiderationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+# Monday 2025-09-15: the next three working days end on Thursday the 18th.
+TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=dt.UTC)
+
+
+def _numbers(response) -> list[str]:
+    return [case.number for case in response.context["page"]]
+
+
+def test_it_lists_only_the_cases_the_user_may_see(staff_client, agency, other_agency):
+    mine = CaseFactory(agency=agency)
+    CaseFactory(agency=other_agency)
+    archived = CaseFactory(agency=agency, archived_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    numbers = _numbers(staff_client.get(reverse("case-list")))
+    assert numbers == [mine.number]
+    assert archived.number not in numbers
+
+
+def test_it_filters_by_kind_status_subject_and_text(staff_client, agency):
+    lawsuit = CaseFactory(agency=agency, subject=Subject.WORK_INJURY, applicant="张三")
+    recon = ReconsiderationFactory(agency=agency, subject=Subject.INFORMATION_DISCLOSURE, applicant="李四")
+    url = reverse("case-list")
+    assert _numbers(staff_client.get(url, {"kind": Kind.RECONSIDERATION})) == [recon.number]
+    assert _numbers(staff_client.get(url, {"subject": Subject.WORK_INJURY})) == [lawsuit.number]
+    assert _numbers(staff_client.get(url, {"q": "李四"})) == [recon.number]
+    assert _numbers(staff_client.get(url, {"status": Status.CONCLUDED})) == []
+
+
+def test_it_filters_by_outcome_year_and_handler(staff_client, agency, staff):
+    other = member(agency, username="colleague")
+    won = CaseFactory(agency=agency, status=Status.CONCLUDED, outcome="claims_dismissed",
+                      concluded_on=dt.date(2021, 6, 1), received_on=dt.date(2021, 1, 5))
+    old = CaseFactory(agency=agency, status=Status.CONCLUDED, outcome="withdrawn",
+                      concluded_on=dt.date(2020, 6, 1), received_on=dt.date(2020, 1, 5))
+    won.handlers.set([staff])
+    old.handlers.set([other])
+    url = reverse("case-list")
+    assert _numbers(staff_client.get(url, {"outcome": "claims_dismissed"})) == [won.number]
+    assert _numbers(staff_client.get(url, {"year": 2021})) == [won.number]
+    assert _numbers(staff_client.get(url, {"handler": other.pk})) == [old.number]
+
+
+@time_machine.travel(TODAY)
+def test_it_filters_overdue_cases(staff_client, agency):
+    late = CaseFactory(agency=agency)
+    DeadlineFactory(case=late, due_on=dt.date(2025, 9, 12))
+    fine = CaseFactory(agency=agency)
+    DeadlineFactory(case=fine, due_on=dt.date(2025, 10, 30))
+    url = reverse("case-list")
+    assert _numbers(staff_client.get(url, {"overdue": "true"})) == [late.number]
+    assert _numbers(staff_client.get(url, {"overdue": "false"})) == [fine.number]
+
+
+def test_it_reports_a_bad_filter_and_shows_the_rest(staff_client, agency):
+    case = CaseFactory(agency=agency)
+    response = staff_client.get(reverse("case-list"), {"year": "twenty", "kind": "nonsense"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "year" in form.errors and "kind" in form.errors
+    assert _numbers(response) == [case.number]
+
+
+def test_it_sorts_by_a_column_both_ways(staff_client, agency):
+    CaseFactory(agency=agency, number="(2021)桂04行初2号")
+    CaseFactory(agency=agency, number="(2021)桂04行初1号")
+    url = reverse("case-list")
+    assert _numbers(staff_client.get(url, {"sort": "number"})) == ["(2021)桂04行初1号", "(2021)桂04行初2号"]
+    assert _numbers(staff_client.get(url, {"sort": "-number"})) == ["(2021)桂04行初2号", "(2021)桂04行初1号"]
+
+
+def test_it_paginates(staff_client, agency):
+    CaseFactory.create_batch(PAGE_SIZE + 3, agency=agency)
+    second = staff_client.get(reverse("case-list"), {"page": 2})
+    assert len(second.context["page"]) == 3
+    assert second.context["page"].paginator.count == PAGE_SIZE + 3
+
+
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize(
+    ("due", "level", "css"),
+    [
+        (dt.date(2025, 9, 12), "overdue", "urgency-overdue"),
+        (dt.date(2025, 9, 18), "due_3_working_days", "urgency-due3"),
+        (dt.date(2025, 9, 22), "due_7_days", "urgency-due7"),
+        (dt.date(2025, 10, 30), "later", "urgency-later"),
+    ],
+)
+def test_it_colours_each_rows_next_deadline_by_urgency(staff_client, agency, due, level, css):
+    case = CaseFactory(agency=agency)
+    DeadlineFactory(case=case, due_on=due)
+    DeadlineFactory(case=case, due_on=dt.date(2025, 12, 31))  # a later one does not win
+    response = staff_client.get(reverse("case-list"))
+    row = response.context["page"][0]
+    assert (row.next_due, row.next_urgency) == (due, level)
+    assert f'class="deadline {css}"' in response.content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_it_ignores_closed_and_watched_deadlines_for_the_colour(staff_client, agency):
+    case = CaseFactory(agency=agency)
+    DeadlineFactory(case=case, due_on=dt.date(2025, 9, 10), status="met",
+                    closed_at=dt.datetime(2025, 9, 9, tzinfo=dt.UTC))
+    DeadlineFactory(case=case, due_on=dt.date(2025, 9, 16), is_bureau_duty=False)
+    DeadlineFactory(case=case, due_on=dt.date(2025, 11, 3))
+    row = staff_client.get(reverse("case-list")).context["page"][0]
+    assert (row.next_due, row.next_urgency) == (dt.date(2025, 11, 3), "later")
+
+
+def _ledger_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("case-list")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@time_machine.travel(TODAY)
+def test_it_reads_the_ledger_in_a_fixed_number_of_queries(staff_client, agency, staff, django_assert_max_num_queries):
+    def add_cases(n: int) -> None:
+        for _ in range(n):
+            case = CaseFactory(agency=agency)
+            case.handlers.set([staff])
+            DeadlineFactory(case=case, due_on=dt.date(2025, 9, 20))
+
+    add_cases(2)
+    few = _ledger_queries(staff_client)
+    add_cases(25)
+    many = _ledger_queries(staff_client)
+    assert few == many
+    # session, user, membership, calendar fingerprint (2), agencies (filter form: count + choices x2),
+    # page count, page rows, handlers prefetch, unread count, ...: a handful, never one per row.
+    with django_assert_max_num_queries(14):
+        staff_client.get(reverse("case-list"))
+
+
+@time_machine.travel(TODAY)
+def test_it_exports_the_filtered_ledger_to_xlsx(staff_client, agency, staff):
+    lawsuit = CaseFactory(agency=agency, applicant="王五")
+    lawsuit.handlers.set([staff])
+    DeadlineFactory(case=lawsuit, due_on=dt.date(2025, 9, 12), title="提交答辩状")
+    ReconsiderationFactory(agency=agency)
+    response = staff_client.get(reverse("case-export"), {"kind": Kind.LITIGATION})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "案号"
+    assert len(rows) == 2
+    assert rows[1][0] == lawsuit.number and rows[1][4] == "王五"
+    assert rows[1][12] == "提交答辩状" and rows[1][14] == "已逾期"
