@@ -133,6 +133,9 @@ class Deadline(models.Model):
             # Consumers: the reminder sweep (open deadlines due by a date) and the
             # ledger's urgency filter; holidays_load's recompute scans it too.
             models.Index(fields=["status", "due_on"], name="deadline_status_due_idx"),
+            # Consumers: the ledger's and the API's "next open deadline of this case"
+            # subqueries (and their sort); without it SQLite walks every open deadline per case.
+            models.Index(fields=["case", "status", "due_on"], name="deadline_case_status_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
