@@ -11,11 +11,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.errors import StaleVersion
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.permissions import is_admin
 from cases.services.deadlines import deadline_add_manual, deadline_complete, deadline_waive
@@ -31,6 +32,26 @@ _MANUAL_ADD_FIELDS = ("case", "title", "due_on", "is_bureau_duty")
 
 def _errors(exc: ValidationError | PermissionDenied) -> str:
     return "; ".join(getattr(exc, "messages", [str(exc)]))
+
+
+class ServiceErrorsAsMessages(SimpleHistoryAdmin):
+    """An admin whose saves call services: a service error the form could not foresee is a message.
+
+    The forms run the services' checks first; what still fails inside the service (a
+    concurrent edit, a stale version) has rolled back with the admin's transaction.
+    Say so and show the page again instead of answering 500.
+    """
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, StaleVersion) as error:
+            text = _errors(error) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, _("未保存:%(e)s") % {"e": text}, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class DeadlineInline(admin.TabularInline):
@@ -49,7 +70,7 @@ class DeadlineInline(admin.TabularInline):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(ServiceErrorsAsMessages):
     list_display = (
         "display_title", "case", "trigger_on", "due_on", "urgency_label", "status", "is_bureau_duty", "provisional",
         "overridden",
@@ -74,6 +95,19 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "case":
+            from cases.models import Case
+
+            kwargs["queryset"] = Case.objects.writable_by(request.user).active()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Deadline | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "title" in form.base_fields:
+            form.base_fields["title"].required = True  # a manual deadline needs its name
+        return form
+
     @admin.display(description=_("紧急程度"), ordering="due_on")
     def urgency_label(self, obj: Deadline) -> str:
         level = getattr(obj, "urgency", "")
@@ -83,14 +117,10 @@ class DeadlineAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Deadline, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        try:
-            saved = deadline_add_manual(
-                case=data["case"], title=data["title"], due_on=data["due_on"], by=request.user,
-                is_bureau_duty=data["is_bureau_duty"],
-            )  # fmt: skip
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _errors(exc), messages.ERROR)
-            raise
+        saved = deadline_add_manual(
+            case=data["case"], title=data["title"], due_on=data["due_on"], by=request.user,
+            is_bureau_duty=data["is_bureau_duty"],
+        )  # fmt: skip
         obj.pk = saved.pk
 
     @admin.action(description=_("标记为已完成"))
@@ -130,7 +160,7 @@ class CalendarAdminPermissions:
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(CalendarAdminPermissions, SimpleHistoryAdmin):
+class HolidayOverrideAdmin(CalendarAdminPermissions, ServiceErrorsAsMessages):
     list_display = ("date", "weekday", "is_working", "note", "source", "created_by", "updated_at")
     list_filter = ("is_working",)
     search_fields = ("note", "source")
@@ -147,13 +177,9 @@ class HolidayOverrideAdmin(CalendarAdminPermissions, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: HolidayOverride, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        try:
-            saved, moved = holiday_override_set(
-                day=obj.date, is_working=data["is_working"], note=data["note"], source=data["source"], by=request.user
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _errors(exc), messages.ERROR)
-            raise
+        saved, moved = holiday_override_set(
+            day=obj.date, is_working=data["is_working"], note=data["note"], source=data["source"], by=request.user
+        )
         obj.pk = saved.pk
         self.message_user(request, _("已重新计算 %(n)d 个期限。") % {"n": len(moved)}, messages.INFO)
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.outcomes import OUTCOME_LABELS
-from casetracker.outcomes import Outcome as LawOutcome
-
 
 class Kind(models.TextChoices):
     RECONSIDERATION = "reconsideration", _("行政复议")
@@ -31,7 +28,7 @@ class Procedure(models.TextChoices):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("未结")
-    SUSPENDED = "suspended", _("中止")
+    SUSPENDED = "suspended", _("已中止")
     CONCLUDED = "concluded", _("已结")
 
 
@@ -46,10 +43,28 @@ class Subject(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-Outcome = models.TextChoices(  # type: ignore[misc]
-    "Outcome", [(o.name, (o.value, OUTCOME_LABELS[o][0])) for o in LawOutcome]
-)
-Outcome.__doc__ = "Outcome codes of D8 with their Chinese labels."
+class Outcome(models.TextChoices):
+    """Outcome codes of D8. The labels repeat casetracker.outcomes.OUTCOME_LABELS so that
+    makemessages can see them; tests/cases/test_choices.py keeps the two in step."""
+
+    UPHELD = "upheld", _("维持")
+    REQUEST_REJECTED = "request_rejected", _("驳回复议请求")
+    APPLICATION_REJECTED = "application_rejected", _("驳回复议申请")
+    CLAIMS_DISMISSED = "claims_dismissed", _("判决驳回诉讼请求")
+    SUIT_DISMISSED = "suit_dismissed", _("裁定驳回起诉")
+    REVOKED = "revoked", _("撤销")
+    REVOKED_REDO = "revoked_redo", _("撤销并责令重作")
+    CHANGED = "changed", _("变更")
+    CONFIRMED_ILLEGAL = "confirmed_illegal", _("确认违法")
+    CONFIRMED_INVALID = "confirmed_invalid", _("确认无效")
+    ORDERED_TO_PERFORM = "ordered_to_perform", _("责令履行 / 判决履行")
+    PAYMENT_ORDERED = "payment_ordered", _("判决给付 / 赔偿")
+    REVERSED = "reversed", _("改判")
+    WITHDRAWN = "withdrawn", _("撤回申请(终止) / 撤诉")
+    DEEMED_WITHDRAWN = "deemed_withdrawn", _("按撤诉处理")
+    MEDIATED = "mediated", _("调解")
+    TERMINATED = "terminated", _("终止")
+    REMANDED = "remanded", _("发回重审")
 
 
 class JudgmentForm(models.TextChoices):
@@ -91,8 +106,8 @@ class HearingKind(models.TextChoices):
 class HearingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("已排期")
     HELD = "held", _("已开庭")
-    POSTPONED = "postponed", _("延期")
-    CANCELLED = "cancelled", _("取消")
+    POSTPONED = "postponed", _("已延期")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class AbsenceReason(models.TextChoices):

@@ -50,8 +50,20 @@ def _bucket_label(bucket: str, kind: str) -> str:
     return BUCKET_LABELS[bucket][0]
 
 
-def _header(sheet: Worksheet, row: Sequence[str]) -> None:
+def _append(sheet: Worksheet, row: Sequence[Any]) -> None:
+    """Append a row of values; text is always text.
+
+    openpyxl turns any string starting with "=" into a formula, so an applicant typed
+    as =HYPERLINK(...) would run in the reader's Excel (formula injection).
+    """
     sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def _header(sheet: Worksheet, row: Sequence[str]) -> None:
+    _append(sheet, row)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
@@ -64,23 +76,23 @@ def _rate_cells(rate: Mapping[str, Any]) -> list[Any]:
 
 def _statistics_sheet(sheet: Worksheet, figures: Mapping[str, Any], title: str) -> None:
     sheet.title = "统计表"
-    sheet.append([title])
+    _append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
+    _append(sheet, [])
     _header(sheet, ["项目", "合计", "行政复议", "行政诉讼"])
     kinds = figures["by_kind"]
-    sheet.append(["办理案件总数", figures["total"], kinds["reconsideration"]["total"], kinds["litigation"]["total"]])
+    _append(sheet, ["办理案件总数", figures["total"], kinds["reconsideration"]["total"], kinds["litigation"]["total"]])
     for key in BUCKET_KEYS:
-        sheet.append([BUCKET_LABELS[key][0], figures["buckets"][key],
+        _append(sheet, [BUCKET_LABELS[key][0], figures["buckets"][key],
                       kinds["reconsideration"][key], kinds["litigation"][key]])
-    sheet.append([])
+    _append(sheet, [])
     _header(sheet, ["案由", "合计", *(BUCKET_LABELS[key][0] for key in BUCKET_KEYS)])
     for code, row in figures["by_subject"].items():
-        sheet.append([_label(Subject, code), row["total"], *(row[key] for key in BUCKET_KEYS)])
-    sheet.append([])
+        _append(sheet, [_label(Subject, code), row["total"], *(row[key] for key in BUCKET_KEYS)])
+    _append(sheet, [])
     _header(sheet, ["比率", "分子", "分母", "比率"])
     for key in RATE_KEYS:
-        sheet.append([RATE_LABELS[key][0], *_rate_cells(figures["rates"][key])])
+        _append(sheet, [RATE_LABELS[key][0], *_rate_cells(figures["rates"][key])])
         cell = sheet.cell(row=sheet.max_row, column=4)
         if isinstance(cell.value, float):
             cell.number_format = "0.0%"
@@ -99,7 +111,7 @@ def _case_sheet(sheet: Worksheet, cases: Sequence[Mapping[str, Any]]) -> None:
             "bucket": _bucket_label(row["bucket"], row["kind"]),
             "act_changed": "是" if row["act_changed"] else "",
         }
-        sheet.append([index, *(values[key] or "" for key, _ in CASE_COLUMNS)])
+        _append(sheet, [index, *(values[key] or "" for key, _ in CASE_COLUMNS)])
     sheet.freeze_panes = "B2"
     for letter, width in (("E", 24), ("F", 24), ("G", 20), ("I", 30)):
         sheet.column_dimensions[letter].width = width

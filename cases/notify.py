@@ -18,7 +18,7 @@ from django.core.mail import send_mail
 
 from cases.models.reminders import Notification, ReminderChannel, ReminderDelivery
 
-__all__ = ["ChannelError", "send_email", "send_external", "send_in_app", "send_webhook", "webhook_payload"]
+__all__ = ["ChannelError", "absolute_url", "send_email", "send_external", "send_in_app", "send_webhook", "webhook_payload"]
 
 _WECOM_HOSTS = ("qyapi.weixin.qq.com",)
 _DINGTALK_HOSTS = ("oapi.dingtalk.com",)
@@ -51,13 +51,14 @@ def send_email(delivery: ReminderDelivery) -> None:
         raise ChannelError("the recipient has no email address")
     body = delivery.body
     if delivery.url:
-        body = f"{body}\n\n{_absolute(delivery.url)}"
+        body = f"{body}\n\n{absolute_url(delivery.url)}"
     send_mail(delivery.title, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
 
 
-def _absolute(url: str) -> str:
-    base = getattr(settings, "SITE_URL", "")
-    return f"{base.rstrip('/')}{url}" if base and url.startswith("/") else url
+def absolute_url(url: str) -> str:
+    """A site-relative link made absolute with SITE_URL (the in-app list keeps it relative)."""
+    base = settings.SITE_URL.rstrip("/")
+    return f"{base}{url}" if base and url.startswith("/") else url
 
 
 def _mention(delivery: ReminderDelivery) -> str:
@@ -69,7 +70,7 @@ def webhook_payload(delivery: ReminderDelivery) -> dict[str, Any]:
     """The robot message: WeCom's text format, or DingTalk's when the URL is DingTalk's."""
     content = f"{delivery.title}\n{delivery.body}"
     if delivery.url:
-        content = f"{content}\n{_absolute(delivery.url)}"
+        content = f"{content}\n{absolute_url(delivery.url)}"
     mention = _mention(delivery)
     host = urlsplit(delivery.agency.webhook_url).hostname or ""
     if host in _DINGTALK_HOSTS:

@@ -57,8 +57,8 @@ from django.db import OperationalError  # noqa: E402  (kept with the tasks that 
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5,
-    soft_time_limit=240, time_limit=300,
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, retry_backoff_max=backoff_cap(),
+    max_retries=5, soft_time_limit=240, time_limit=300,
 )
 def yearly_reports_generate(year: int | None = None) -> int:
     """1 January, 00:30 Beijing time: freeze last year's report for every agency (idempotent)."""
@@ -69,8 +69,8 @@ def yearly_reports_generate(year: int | None = None) -> int:
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5,
-    soft_time_limit=240, time_limit=300,
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, retry_backoff_max=backoff_cap(),
+    max_retries=5, soft_time_limit=240, time_limit=300,
 )
 def yearly_figures_refresh(year: int | None = None) -> int:
     """Nightly: rewrite the current year's running figures of every agency for the dashboard."""

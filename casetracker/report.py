@@ -203,9 +203,13 @@ def _zh_items(figures: YearFigures) -> list[tuple[int, str, str, str]]:
     withdrawn, withdrawn_all, withdrawn_one = "撤回我局行政行为{n}件", "均已撤回", "已撤回"
     changed = figures.overall.withdrawn_after_act_changed
     if changed:
-        withdrawn += f"(其中{changed}件系我局自行纠正后撤回)"
-        withdrawn_all += f"(其中{changed}件系我局自行纠正后撤回)"
-        withdrawn_one += "(系我局自行纠正后撤回)"
+        # "其中2件" of 2 reads wrong: when every withdrawal followed a correction, say 均系 (1 case: 系).
+        if changed == figures.overall.withdrawn:
+            withdrawn += "(系我局自行纠正后撤回)" if changed == 1 else "(均系我局自行纠正后撤回)"
+            withdrawn_all, withdrawn_one = "均系我局自行纠正后撤回", "系我局自行纠正后撤回"
+        else:
+            note = f"(其中{changed}件系我局自行纠正后撤回)"
+            withdrawn, withdrawn_all = withdrawn + note, withdrawn_all + note
     return [
         (figures.overall.upheld, "审理机关维持我局行政行为{n}件", "审理机关均维持我局行政行为",
          "审理机关维持我局行政行为"),
@@ -285,8 +289,12 @@ def _cases(n: int) -> str:
 
 def _en_items(figures: YearFigures) -> list[str]:
     withdrawn = f"{figures.overall.withdrawn} withdrawn"
-    if figures.overall.withdrawn_after_act_changed:
-        withdrawn += f" ({figures.overall.withdrawn_after_act_changed} after the bureau corrected its own act)"
+    changed = figures.overall.withdrawn_after_act_changed
+    if changed:
+        which = "" if changed == 1 == figures.overall.withdrawn else (
+            "all " if changed == figures.overall.withdrawn else f"{changed} "
+        )
+        withdrawn += f" ({which}after the bureau corrected its own act)"
     items = [
         (figures.overall.upheld, f"{figures.overall.upheld} upheld"),
         (figures.kind(Kind.RECONSIDERATION).corrected,

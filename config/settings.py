@@ -220,6 +220,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Reminders (docs/reminders.md) --------------------------------------------
+# Where people open the tracker: links in reminder e-mails and webhook messages are
+# made absolute with it (a worker has no request to take the host from).
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://, e.g. https://cases.example.gov.cn")
 # Lead times can be changed here or through the environment, without code.
 REMINDER_DEADLINE_WORKING_DAYS = env_int_list("REMINDER_DEADLINE_WORKING_DAYS", [5])
 REMINDER_DEADLINE_DAYS = env_int_list("REMINDER_DEADLINE_DAYS", [3, 1, 0])

@@ -50,6 +50,16 @@ class IntegerFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.DATE)
+class MethodDateFilter(filters.DateFilter):
+    """A date filter computed by a method: the schema cannot infer its type from a model field."""
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class MethodBooleanFilter(filters.BooleanFilter):
+    """A true/false filter computed by a method (typed in the schema like a model field's)."""
+
+
 def _visible_agencies(request: Any) -> Any:
     return Agency.objects.for_user(getattr(request, "user", None))
 
@@ -114,12 +124,12 @@ class CaseFilterSet(filters.FilterSet):
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                               label="Changed at or after (for syncing)")
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    has_overdue_deadline = filters.BooleanFilter(method="filter_overdue", label="Has an open deadline past due")
-    due_before = filters.DateFilter(method="filter_due", label="Next open deadline due on or before")
-    due_after = filters.DateFilter(method="filter_due", label="Next open deadline due on or after")
-    hearing_after = filters.DateFilter(method="filter_hearing", label="Has a hearing on or after")
-    hearing_before = filters.DateFilter(method="filter_hearing", label="Has a hearing on or before")
-    leader_attended = filters.BooleanFilter(
+    has_overdue_deadline = MethodBooleanFilter(method="filter_overdue", label="Has an open deadline past due")
+    due_before = MethodDateFilter(method="filter_due", label="Next open deadline due on or before")
+    due_after = MethodDateFilter(method="filter_due", label="Next open deadline due on or after")
+    hearing_after = MethodDateFilter(method="filter_hearing", label="Has a hearing on or after")
+    hearing_before = MethodDateFilter(method="filter_hearing", label="Has a hearing on or before")
+    leader_attended = MethodBooleanFilter(
         method="filter_leader_attended",
         label="true: a responsible person attended a held hearing; false: hearings held, none attended by one",
     )
@@ -189,7 +199,7 @@ class HearingFilterSet(filters.FilterSet):
     recorded_by = IntegerFilter()
     bureau_appeared = filters.BooleanFilter()
     leader_attended = filters.BooleanFilter(field_name="responsible_person", lookup_expr="isnull", exclude=True)
-    needs_record = filters.BooleanFilter(method="filter_needs_record", label="Past hearings still to be recorded")
+    needs_record = MethodBooleanFilter(method="filter_needs_record", label="Past hearings still to be recorded")
     archived = filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -243,7 +253,7 @@ class DeadlineFilterSet(filters.FilterSet):
         return queryset.filter(Q(title__icontains=term) | Q(case__number__icontains=term))
 
     def filter_urgency(self, queryset: QuerySet[Deadline], name: str, value: str) -> QuerySet[Deadline]:
-        # The list queryset is already annotated with ``urgency`` (cases.api.views).
+        # The list queryset is already annotated with ``urgency`` (cases.api.views.deadlines).
         return queryset.filter(status=DeadlineStatus.OPEN, urgency=value) if value else queryset
 
 
@@ -270,7 +280,7 @@ class PersonFilterSet(filters.FilterSet):
     leader_rank = filters.MultipleChoiceFilter(choices=LeaderRank.choices)
     title = filters.CharFilter(lookup_expr="icontains")
     phone = filters.CharFilter(lookup_expr="icontains")
-    responsible_person = filters.BooleanFilter(method="filter_responsible",
+    responsible_person = MethodBooleanFilter(method="filter_responsible",
                                                label="Counts as a responsible person (SPC20 Art. 2)")
 
     class Meta:

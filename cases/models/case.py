@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +21,41 @@ _RECON_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.RECONSIDERATI
 _LIT_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.LITIGATION])
 
 
-class Case(models.Model):
+class ConstraintErrorsOnFields(models.Model):
+    """Report a violated named constraint on the field it is about, not on the whole record.
+
+    ``constraint_fields`` maps a constraint name to that field. Django reports a
+    CheckConstraint as a non-field error; forms, the admin and the API then show the
+    message next to the field instead. A field the caller excluded (not on its form)
+    keeps the message on the record as a whole.
+    """
+
+    constraint_fields: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True  # a plain mixin would be written into the migrations' bases
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(self._errors_on_fields(error, set(exclude or ()))) from None
+
+    def _errors_on_fields(self, error: ValidationError, exclude: set[str]) -> dict[str, list[ValidationError]]:
+        field_of = {
+            str(constraint.get_violation_error_message()): self.constraint_fields[constraint.name]
+            for constraint in self._meta.constraints
+            if constraint.name in self.constraint_fields
+        }
+        out: dict[str, list[ValidationError]] = {}
+        for key, errors in error.error_dict.items():
+            for item in errors:
+                field = field_of.get(item.messages[0], key) if key == NON_FIELD_ERRORS else key
+                out.setdefault(NON_FIELD_ERRORS if field in exclude else field, []).append(item)
+        return out
+
+
+class Case(ConstraintErrorsOnFields):
     """One proceeding against the agency, linked to the one before it in its chain."""
 
     agency = models.ForeignKey(
@@ -88,6 +126,17 @@ class Case(models.Model):
     history = HistoricalRecords(m2m_fields=[handlers])
 
     objects = CaseQuerySet.as_manager()
+
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "case_concluded_has_outcome_and_date": "outcome",
+        "case_concluded_not_before_received": "concluded_on",
+        "case_instance_only_for_litigation": "litigation_instance",
+        "case_outcome_fits_kind": "outcome",
+        "case_act_changed_only_on_withdrawal": "act_changed",
+        "case_accepted_not_before_act": "accepted_on",
+        "case_suspended_on_only_when_suspended": "suspended_on",
+        "case_number_unique_per_reviewing_body": "number",
+    }
 
     class Meta:
         verbose_name = _("案件")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import AbsenceReason, HearingKind, HearingStatus
+from cases.models.case import ConstraintErrorsOnFields
 from cases.querysets.hearings import HearingQuerySet
 
 
@@ -16,7 +19,7 @@ def absence_proof_upload_to(instance: Hearing, filename: str) -> str:
     return f"hearings/{instance.case.agency.code}/{instance.case_id}/{filename}"
 
 
-class Hearing(models.Model):
+class Hearing(ConstraintErrorsOnFields):
     """A court hearing (庭审) or reconsideration hearing (听证) and its attendance record."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="hearings")
@@ -57,6 +60,12 @@ class Hearing(models.Model):
     history = HistoricalRecords(m2m_fields=[attending_staff])
 
     objects = HearingQuerySet.as_manager()
+
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "hearing_held_has_attendance": "bureau_appeared",
+        "hearing_absent_leader_has_reason": "absence_reason",
+        "hearing_leader_means_bureau_appeared": "bureau_appeared",
+    }
 
     class Meta:
         verbose_name = _("开庭/听证")

@@ -46,8 +46,9 @@ class ReminderDelivery(models.Model):
         on_delete=models.CASCADE, related_name="reminder_deliveries",
     )
     digest_on = models.DateField(_("汇总日期"), null=True, blank=True)
-    # Which reminder: lead_5wd, lead_3d, due_day, overdue_2025-10-09, hearing_5d,
-    # escalation_overdue_2025-10-09, escalation_leader, digest (cases/services/reminders.py).
+    # Which reminder, naming the date it is about so a moved date is reminded again:
+    # lead_5wd@2025-10-09, lead_3d@.., due_day@.., overdue_2025-10-10, escalation_overdue_2025-10-10,
+    # hearing_5d@2025-10-10T09:00, escalation_leader@.., digest (cases/services/reminders.py).
     reminder = models.CharField(_("提醒"), max_length=60)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,

@@ -66,6 +66,9 @@ def invalidate_calendar() -> None:
 
 
 def _parse_record(record: list[str]) -> HolidayRow:
+    if any("\x00" in cell for cell in record):
+        # PostgreSQL text cannot hold NUL: refuse the row instead of failing the load.
+        raise ValueError(_("含有空字符(NUL),请检查文件编码。"))
     cells = [cell.strip() for cell in record] + ["", ""]
     try:
         day = dt.date.fromisoformat(cells[0])
@@ -76,7 +79,11 @@ def _parse_record(record: list[str]) -> HolidayRow:
     kind = cells[1].lower()
     if kind not in _DAY_TYPES:
         raise ValueError(_("类型“%(v)s”无效,应为 work/rest 或 上班/休息。") % {"v": cells[1]})
-    return HolidayRow(day=day, is_working=_DAY_TYPES[kind], note=",".join(cells[2 : len(record)]))
+    note = ",".join(cells[2 : len(record)])
+    limit = HolidayOverride._meta.get_field("note").max_length or 0
+    if len(note) > limit:
+        raise ValueError(_("说明超过 %(n)d 个字符。") % {"n": limit})
+    return HolidayRow(day=day, is_working=_DAY_TYPES[kind], note=note)
 
 
 def holiday_rows_from_csv(lines: Iterable[str]) -> list[HolidayRow]:

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import Status
+from cases.choices import Kind, Status
 from cases.models import Agency, Case
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
-from cases.services.deadlines import deadlines_sync
+from cases.services.deadlines import deadlines_check, deadlines_sync
 from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits
 
 # Fields a user may set on create or edit; status and outcome move only through
@@ -45,6 +45,33 @@ def _check_previous(case: Case) -> None:
         node = node.previous
 
 
+def _check_facts(case: Case) -> None:
+    """Facts a deadline needs together: a served decision needs its form (ALL 85: 15 or 10 days)."""
+    if case.kind == Kind.LITIGATION and case.judgment_served_on and not case.judgment_form:
+        raise ValidationError(
+            {"judgment_form": _("填写了裁判文书送达日期的,请选择是判决还是裁定(上诉期分别为15日、10日)。")}
+        )
+
+
+def case_validate(case: Case) -> None:
+    """Every check a case's facts must pass before a service saves them (saves nothing).
+
+    The record's own rules (field values, the named constraints), the chain link, and
+    facts a statutory period can be computed from. Forms (the admin's too) call it so
+    the messages land on their fields instead of failing the save.
+    """
+    errors: dict[str, list[str]] = {}
+    checks = (case.full_clean, lambda: _check_previous(case), lambda: _check_facts(case), lambda: deadlines_check(case))
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def case_create(
     *, agency: Agency, by: Any, handlers: Iterable[Any] = (), **fields: Any
@@ -58,6 +85,7 @@ def case_create(
     if case.number and not case.number_year:
         case.number_year = _year_in_number(case.number)
     _check_previous(case)
+    _check_facts(case)
     save_with_history(case, by=by, reason=_("登记案件"))
     handler_list = list(handlers) or ([by] if by is not None and getattr(by, "pk", None) else [])
     if handler_list:
@@ -89,6 +117,7 @@ def case_update(
         case.number_year = _year_in_number(case.number)
         changed.append("number_year")
     _check_previous(case)
+    _check_facts(case)
     if changed:
         save_with_history(case, by=by, reason=reason or _("修改案件信息"), update_fields=changed)
     if handlers is not None:

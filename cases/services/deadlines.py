@@ -5,8 +5,10 @@ How deadlines_sync treats the computed deadlines of a case (docs/deadlines.md):
   rule family (e.g. the ordinary and the simplified reply) already exists;
 - a corrected fact recomputes its open deadline; met, missed, waived and manually
   overridden ones stay as they are;
-- a cleared fact (or a procedure change that swaps the rule) removes its open,
-  not overridden deadline: it was entered by mistake, the history keeps it;
+- a cleared fact (or a procedure change that swaps the rule) waives its open,
+  not overridden deadline with a note and marks it auto_closed (archive instead
+  of delete: it stays on the case and in the history); entering the fact again,
+  or swapping the rule back, reopens and recomputes that same deadline;
 - concluding the case waives open in-proceeding deadlines (replies, defences,
   trial and decision limits) and marks them auto_closed; reopening reopens them.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "deadline_miss",
     "deadline_override",
     "deadline_waive",
+    "deadlines_check",
     "deadlines_recompute",
     "deadlines_sync",
     "expected_triggers",
@@ -183,14 +186,14 @@ def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Any, note: st
 def _sync_open(
     deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
 ) -> bool:
-    """Bring one open computed deadline in line with the facts; False if it was removed."""
+    """Bring one open computed deadline in line with the facts; False if it no longer applies."""
     trigger = expected.get(deadline.rule)
     if trigger is None:
         if deadline.overridden:
             return True
-        deadline._change_reason = _("案件事实已清除或程序已变更,删除该期限")  # type: ignore[attr-defined]
-        deadline._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
-        deadline.delete()
+        # Archive instead of delete: the reminders already sent and the history stay
+        # attached to a row, and re-entering the fact reopens this same deadline.
+        _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=_("案件事实已清除或程序已变更,期限不再适用"), auto=True)
         return False
     if concluded and deadline.rule in IN_PROCEEDING:
         _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=_("案件已结,期限不再适用"), auto=True)
@@ -202,12 +205,18 @@ def _sync_open(
 def _sync_one(
     deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
 ) -> bool:
+    """Sync one computed deadline; True when it stands for its rule family (no new one is made)."""
     if deadline.status == DeadlineStatus.OPEN:
         return _sync_open(deadline, expected, concluded, calendar, by)
     trigger = expected.get(deadline.rule)
-    if deadline.auto_closed and not concluded and trigger is not None:
-        _set_status(deadline, DeadlineStatus.OPEN, by=by, note=_("案件重新打开,期限恢复"))
-        _recompute(deadline, trigger.day, calendar, by, _("案件重新打开"))
+    if not deadline.auto_closed:
+        return True  # met, missed or waived by a person: the duty is settled
+    if trigger is None:
+        return False  # waived by this function because its fact went away: it blocks nothing
+    if not (concluded and deadline.rule in IN_PROCEEDING):
+        _set_status(deadline, DeadlineStatus.OPEN, by=by, note=_("案件事实恢复或案件重新打开,期限恢复"))
+        if not deadline.overridden:
+            _recompute(deadline, trigger.day, calendar, by, _("期限恢复"), trigger.field)
     return True
 
 
@@ -219,6 +228,24 @@ def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar,
     )  # fmt: skip
     save_with_history(deadline, by=by, reason=_("按案件事实计算(%(f)s)") % {"f": trigger.field})
     return deadline
+
+
+def deadlines_check(case: Case) -> None:
+    """Refuse case facts no deadline can be computed from (before 2004), keyed on the fact.
+
+    Saves nothing: forms call it before the case service, so the error lands on the field.
+    """
+    calendar = workday_calendar()
+    errors: dict[str, list[str]] = {}
+    for code, trigger in expected_triggers(case).items():
+        try:
+            _compute(get_rule(code), trigger.day, calendar, trigger.field)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, [])
+                errors[field] += [m for m in messages if m not in errors[field]]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

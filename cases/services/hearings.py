@@ -99,7 +99,7 @@ def hearing_record(
     if hearing.scheduled_at > timezone.now():
         errors["scheduled_at"] = [_("庭审尚未开始,不能记录为已开庭。")]
     if responsible_person is not None and _responsible_member(responsible_person, case) is None:
-        errors["responsible_person"] = [_("出庭负责人必须是本机关的正职、副职或分管负责人(出庭应诉规定第2条)。")]
+        errors["responsible_person"] = [_("出庭负责人必须是本机关的正职、副职、分管或参与分管的负责人(出庭应诉规定第2条)。")]
     own_staff = set(Membership.objects.filter(agency_id=case.agency_id, user__in=staff).values_list("user_id", flat=True))
     strangers = [u for u in staff if u.pk not in own_staff]
     if strangers:
@@ -150,6 +150,8 @@ def hearing_cancel(*, hearing: Hearing, by: Any, reason: str, expected_version: 
     hearing = lock(hearing, expected_version=expected_version)
     if hearing.status == HearingStatus.HELD:
         raise ValidationError({"status": _("已开庭的庭审不能取消。")})
+    if hearing.status == HearingStatus.CANCELLED:
+        raise ValidationError({"status": _("该庭审已取消。")})
     hearing.status = HearingStatus.CANCELLED
     save_with_history(hearing, by=by, reason=_("取消:%(r)s") % {"r": reason}, update_fields=["status"])
     return hearing

@@ -2,15 +2,19 @@
 
 Policy (docs/reminders.md; lead times in settings, changeable without code):
 - an open deadline that is the bureau's duty is reminded to the case's handlers
-  REMINDER_DEADLINE_WORKING_DAYS working days before it (``lead_5wd``),
-  REMINDER_DEADLINE_DAYS calendar days before it (``lead_3d``, ``lead_1d``; 0 is
-  ``due_day``), then on every working day while overdue (``overdue_<day>``), and
-  escalated the same days to the agency's responsible persons
+  REMINDER_DEADLINE_WORKING_DAYS working days before it (``lead_5wd@<due day>``),
+  REMINDER_DEADLINE_DAYS calendar days before it (``lead_3d@..``, ``lead_1d@..``;
+  0 is ``due_day@..``), then on every working day while overdue (``overdue_<day>``),
+  and escalated the same days to the agency's responsible persons
   (``escalation_overdue_<day>``) until it is met or waived;
 - a scheduled hearing is reminded REMINDER_HEARING_DAYS days before
-  (``hearing_5d`` ...) to the handlers and the expected leader; with no leader
-  arranged REMINDER_LEADER_ESCALATION_DAYS days ahead (SPC20 Art. 5: the court's
-  notice comes >= 3 days before) it escalates once (``escalation_leader``);
+  (``hearing_5d@<local start>`` ...) to the handlers and the expected leader; a
+  court or reconsideration hearing with no leader arranged
+  REMINDER_LEADER_ESCALATION_DAYS days ahead (SPC20 Art. 5: the court's notice
+  comes >= 3 days before; ARL 51 para. 3) escalates once (``escalation_leader@..``);
+- a lead key names the due day or hearing time it is about, so a deadline that is
+  moved or a hearing that is rescheduled is reminded again for its new date (the
+  unique key would otherwise swallow every reminder already sent for the old one);
 - only the latest applicable reminder of a deadline or hearing is due at any
   moment, so a sweep after downtime sends what was missed once, not once per tick;
 - a user who asked for a digest gets, instead, one message a day listing everything
@@ -33,7 +37,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.choices import HearingStatus
+from cases.choices import HearingKind, HearingStatus
 from cases.models import Deadline, Hearing, Membership
 from cases.models.reminders import ReminderChannel
 from cases.services import reminder_outbox as outbox
@@ -41,6 +45,7 @@ from cases.services.calendar import workday_calendar
 from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
 
 __all__ = [
+    "ESCALATION_LEADER",
     "Due",
     "SweepResult",
     "deadline_reminder_at",
@@ -48,11 +53,20 @@ __all__ = [
     "hearing_reminder_at",
     "reminders_due",
     "reminders_sweep",
+    "reminder_kind",
     "reminders_sweep_and_enqueue",
 ]
 
 User = get_user_model()
 _FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+# Hearings the law wants a responsible person at: court (SPC20) and reconsideration (ARL 51).
+_LEADER_HEARINGS = (HearingKind.COURT, HearingKind.RECONSIDERATION)
+ESCALATION_LEADER = "escalation_leader"
+
+
+def reminder_kind(key: str) -> str:
+    """A reminder key without the date it is about: ``lead_3d@2025-10-09`` -> ``lead_3d``."""
+    return key.split("@", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +135,11 @@ def deadline_reminder_at(due_on: dt.date, today: dt.date, calendar: WorkdayCalen
         if overdue_day is not None:
             return f"overdue_{overdue_day.isoformat()}"
     fired = [key for day, key in deadline_schedule(due_on, calendar) if day <= today]
-    return fired[-1] if fired else None
+    return f"{fired[-1]}@{due_on.isoformat()}" if fired else None
 
 
 def hearing_reminder_at(hearing_on: dt.date, today: dt.date) -> str | None:
-    """The lead reminder of a hearing on ``hearing_on`` that applies on ``today``, if any."""
+    """The lead reminder (without its ``@<time>``) of a hearing on ``hearing_on`` that applies on ``today``."""
     fired = [
         f"hearing_{n}d"
         for n in sorted(settings.REMINDER_HEARING_DAYS, reverse=True)
@@ -160,11 +174,13 @@ def _first_url(names: tuple[str, ...], *args: Any) -> str:
 
 
 def _case_url(case_id: int) -> str:
-    return _first_url(("case-detail", "admin:cases_case_change"), case_id)
+    # "case-detail" is the API router's name (/api/cases/<pk>/); people want the page.
+    return _first_url(("case-detail-page", "admin:cases_case_change"), case_id)
 
 
 def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
+    """A name as Chinese staff write it, surname first (王建国), or the username."""
+    return f"{user.last_name}{user.first_name}".strip() or str(user.get_username())
 
 
 def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
@@ -172,7 +188,7 @@ def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar:
     due = deadline.due_on
     if due < today:
         late = calendar.working_days_between(due, today)
-        head = _("【期限已逾期】") if not reminder.startswith("escalation") else _("【督办:期限已逾期】")
+        head = _("【督办:期限已逾期】") if reminder.startswith("escalation") else _("【期限已逾期】")
         when = _("届满日 %(due)s,已逾期 %(days)d 天(%(wd)d 个工作日)。") % {
             "due": due.isoformat(), "days": (today - due).days, "wd": late,
         }  # fmt: skip
@@ -192,17 +208,27 @@ def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar:
     return title, body
 
 
+def _hearing_head(hearing: Hearing, escalation: bool) -> str:
+    if hearing.kind == HearingKind.RECONSIDERATION:
+        return _("【负责人参加听证尚未安排】") if escalation else _("【听证提醒】")
+    if hearing.kind == HearingKind.COURT:
+        return _("【负责人出庭尚未安排】") if escalation else _("【开庭提醒】")
+    return _("【庭审提醒】")
+
+
 def _hearing_words(hearing: Hearing, reminder: str) -> tuple[str, str]:
     case = hearing.case
     at = timezone.localtime(hearing.scheduled_at)
+    escalation = reminder_kind(reminder) == ESCALATION_LEADER
     leader = _name(hearing.expected_leader) if hearing.expected_leader else _("尚未安排")
-    head = _("【负责人出庭尚未安排】") if reminder == "escalation_leader" else _("【开庭提醒】")
-    title = f"{head}{case.number} {at:%Y-%m-%d %H:%M}"
+    title = f"{_hearing_head(hearing, escalation)}{case.number} {at:%Y-%m-%d %H:%M}"
     body = _("案件:%(number)s(%(applicant)s)\n%(kind)s时间:%(at)s\n地点:%(place)s\n拟出庭负责人:%(leader)s") % {
         "number": case.number, "applicant": case.applicant, "kind": hearing.get_kind_display(),
         "at": f"{at:%Y-%m-%d %H:%M}", "place": hearing.place or "-", "leader": leader,
     }  # fmt: skip
-    if reminder == "escalation_leader":
+    if escalation and hearing.kind == HearingKind.RECONSIDERATION:
+        body += "\n" + _("行政复议听证应由被申请人负责人参加(行政复议法第51条),请尽快安排参加听证的负责人。")
+    elif escalation:
         body += "\n" + _("法院应在开庭3日前通知负责人出庭(出庭应诉规定第5条),请尽快安排出庭负责人。")
     return title, body
 
@@ -259,13 +285,15 @@ def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[Hearing, list[
     )
     result = []
     for hearing in hearings:
-        on = timezone.localtime(hearing.scheduled_at).date()
+        start = timezone.localtime(hearing.scheduled_at)
+        on = start.date()
         keys = [key for key in [hearing_reminder_at(on, today)] if key]
         escalate_from = on - dt.timedelta(days=settings.REMINDER_LEADER_ESCALATION_DAYS)
-        if hearing.expected_leader_id is None and today >= escalate_from:
-            keys.append("escalation_leader")
+        if hearing.expected_leader_id is None and hearing.kind in _LEADER_HEARINGS and today >= escalate_from:
+            keys.append(ESCALATION_LEADER)
         if keys:
-            result.append((hearing, keys))
+            # The start time is part of the key: a rescheduled hearing is reminded again.
+            result.append((hearing, [f"{key}@{start:%Y-%m-%dT%H:%M}" for key in keys]))
     return result
 
 
@@ -290,7 +318,7 @@ def _hearing_dues(hearing: Hearing, keys: list[str], leaders: list[Any]) -> Iter
     case = hearing.case
     url = _case_url(case.pk)
     for key in keys:
-        if key == "escalation_leader":
+        if reminder_kind(key) == ESCALATION_LEADER:
             recipients = leaders
         else:
             recipients = _active([*case.handlers.all(), hearing.expected_leader]) or leaders

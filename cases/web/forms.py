@@ -20,6 +20,11 @@ User = get_user_model()
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MAX_ID = 2**31 - 1
+HEARING_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+# Hearings are entered for the near past or future; a year outside this range is a typo
+# (and year 1 cannot even be converted to UTC for the database).
+_HEARING_YEARS = (2000, 2100)
 
 
 def people(queryset: Any) -> Any:
@@ -44,6 +49,17 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return person(obj)
+
+    def _check_values(self, value: Any) -> Any:
+        # Django checks each id with an exact lookup (range-safe) but then runs "id IN (...)", which
+        # SQLite cannot bind for a number beyond 64 bits (a 500): refuse non-ids as invalid first.
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or int(text) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class VersionedForm(forms.Form):
@@ -154,10 +170,17 @@ class ReopenForm(VersionedForm):
     reason = forms.CharField(label=_("重新打开原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _bounded_hearing_time(value: Any) -> Any:
+    if value is not None and not _HEARING_YEARS[0] <= value.year <= _HEARING_YEARS[1]:
+        raise forms.ValidationError(
+            _("时间必须在 %(a)d 年至 %(b)d 年之间。") % {"a": _HEARING_YEARS[0], "b": _HEARING_YEARS[1]}
+        )
+    return value
+
+
 class HearingScheduleForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=HearingKind.choices, initial=HearingKind.COURT)
-    scheduled_at = forms.DateTimeField(label=_("开庭时间"), widget=DATETIME,
-                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+    scheduled_at = forms.DateTimeField(label=_("开庭时间"), widget=DATETIME, input_formats=HEARING_TIME_FORMATS)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     expected_leader = PersonChoiceField(label=_("拟出庭负责人"), queryset=User.objects.none(), required=False,
                                         empty_label=_("尚未安排"))
@@ -168,6 +191,47 @@ class HearingScheduleForm(forms.Form):
         self.fields["expected_leader"].queryset = responsible_people(case.agency_id)
         if case.kind == Kind.RECONSIDERATION:
             self.fields["kind"].initial = HearingKind.RECONSIDERATION
+
+    def clean_scheduled_at(self) -> Any:
+        return _bounded_hearing_time(self.cleaned_data.get("scheduled_at"))
+
+
+class HearingRescheduleForm(VersionedForm):
+    """改期: a new time, place or leader arranged; a postponed hearing is scheduled again."""
+
+    scheduled_at = forms.DateTimeField(label=_("开庭时间"), widget=DATETIME, input_formats=HEARING_TIME_FORMATS)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    expected_leader = PersonChoiceField(label=_("拟出庭负责人"), queryset=User.objects.none(), required=False,
+                                        empty_label=_("尚未安排"))
+    reason = forms.CharField(label=_("改期原因"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, hearing: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expected_leader"].queryset = responsible_people(hearing.case.agency_id)
+        self.fields["scheduled_at"].initial = timezone.localtime(hearing.scheduled_at)
+        self.fields["place"].initial = hearing.place
+        self.fields["expected_leader"].initial = hearing.expected_leader_id
+        self.fields["version"].initial = hearing.version
+
+    def clean_scheduled_at(self) -> Any:
+        return _bounded_hearing_time(self.cleaned_data.get("scheduled_at"))
+
+
+class HearingPostponeForm(VersionedForm):
+    """延期: the court or reviewing body put the hearing off without a new date yet."""
+
+    reason = forms.CharField(label=_("延期原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, hearing: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = hearing.version
+
+
+class HearingCancelForm(HearingPostponeForm):
+    """取消: the hearing will not take place (e.g. the suit was withdrawn)."""
+
+    reason = forms.CharField(label=_("取消原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class HearingRecordForm(VersionedForm):

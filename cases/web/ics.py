@@ -21,10 +21,16 @@ CRLF = "\r\n"
 HEARING_LENGTH = dt.timedelta(hours=2)
 
 
+# RFC 5545 3.3.11: TEXT may not hold control characters other than HTAB (newlines are escaped
+# first); text pasted from word processors sometimes carries them (vertical tab, form feed).
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F])
+
+
 def escape_text(value: str) -> str:
-    """TEXT escaping of RFC 5545 3.3.11: backslash, semicolon, comma and newlines."""
+    """TEXT escaping of RFC 5545 3.3.11: backslash, semicolon, comma and newlines; no control characters."""
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return value.translate(_CONTROL)
 
 
 def fold(line: str) -> str:

@@ -52,6 +52,9 @@ def ledger_workbook(cases: Iterable[Case]) -> bytes:
         row = []
         for value in _row(case):
             cell = WriteOnlyCell(sheet, value=value)
+            if cell.data_type == "f":
+                # Text typed as "=HYPERLINK(...)" stays text: no formula injection into Excel.
+                cell.data_type = "s"
             if hasattr(value, "isoformat"):
                 cell.number_format = "yyyy-mm-dd"
             row.append(cell)

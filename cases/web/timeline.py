@@ -73,12 +73,29 @@ def case_history(case: Case, limit: int = 100) -> list[HistoryEntry]:
                 model_field = Case._meta.get_field(change.field)
                 changes.append(Change(str(model_field.verbose_name), _display(model_field, change.old),
                                       _display(model_field, change.new)))
-        entries.append(HistoryEntry(
+        entry = HistoryEntry(
             when=record.history_date, who=person(record.history_user) or _("系统"),
             what={"+": _("创建"), "~": _("修改"), "-": _("删除")}.get(record.history_type, ""),
             reason=record.history_change_reason or "", changes=changes,
-        ))
+        )
+        if not (older is not None and record.history_type == "~" and _echo(entry, record, older)):
+            entries.append(entry)
     return entries
+
+
+# One service call can write two history records: the save, then the handlers (a many-to-many
+# set writes its own record with the same reason). Shown twice, "登记案件" reads as two events.
+_ECHO_WINDOW = dt.timedelta(seconds=5)
+
+
+def _echo(entry: HistoryEntry, record: Any, older: Any) -> bool:
+    """A record that repeats the one before it: same user and reason, moments later, no visible change."""
+    return (
+        not entry.changes
+        and record.history_user_id == older.history_user_id
+        and (record.history_change_reason or "") == (older.history_change_reason or "")
+        and record.history_date - older.history_date < _ECHO_WINDOW
+    )
 
 
 def _at_start(day: dt.date) -> dt.datetime:

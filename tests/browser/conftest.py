@@ -20,13 +20,31 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _chromium_found() -> bool:
+    return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+SKIP_REASON = f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
+
+
 def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+    if _chromium_found():
         return
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
     for item in items:
         if "browser" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=reason))
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say in one line, even under -q, whether the browser tests ran or why they did not."""
+    browser = [r for key in ("passed", "failed", "skipped", "error") for r in terminalreporter.stats.get(key, [])
+               if "tests/browser/" in getattr(r, "nodeid", "")]
+    if not browser:
+        return
+    if _chromium_found():
+        terminalreporter.write_line(f"Browser tests: ran {len(browser)} with {CHROMIUM}; screenshots in {SCREENSHOTS}")
+    else:
+        terminalreporter.write_line(f"Browser tests: SKIPPED ({len(browser)}): {SKIP_REASON}", yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")

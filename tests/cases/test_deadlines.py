@@ -156,13 +156,27 @@ def test_it_leaves_met_waived_and_overridden_deadlines_alone_when_a_trigger_chan
     assert {d.pk: (d.trigger_on, d.due_on, d.status) for d in case.deadlines.all()} == before
 
 
-def test_it_removes_the_open_deadline_of_a_cleared_fact_and_keeps_it_in_history(agency, staff):
+def test_it_waives_the_open_deadline_of_a_cleared_fact_instead_of_deleting_it(agency, staff):
     case = lawsuit(agency, staff, accepted_on=dt.date(2025, 4, 10))
     trial = the(case, "first_instance_trial")
     case_update(case=case, by=staff, data={"accepted_on": None})
-    assert not case.deadlines.filter(rule="first_instance_trial").exists()
-    removal = Deadline.history.filter(id=trial.pk).first()
-    assert removal.history_type == "-" and "清除" in removal.history_change_reason
+    trial.refresh_from_db()
+    assert (trial.status, trial.auto_closed, trial.closed_by) == (DeadlineStatus.WAIVED, True, staff)
+    assert "清除" in trial.close_note
+    last = Deadline.history.filter(id=trial.pk).first()
+    assert last.history_type == "~" and "清除" in last.history_change_reason
+    assert not Deadline.history.filter(id=trial.pk, history_type="-").exists()
+
+
+def test_it_reopens_the_same_deadline_when_a_cleared_fact_is_entered_again(agency, staff):
+    case = lawsuit(agency, staff, accepted_on=dt.date(2025, 4, 10))
+    trial = the(case, "first_instance_trial")
+    case_update(case=case, by=staff, data={"accepted_on": None})
+    case_update(case=Case.objects.get(pk=case.pk), by=staff, data={"accepted_on": dt.date(2025, 4, 11)})
+    assert case.deadlines.filter(rule="first_instance_trial").count() == 1
+    trial.refresh_from_db()
+    assert (trial.status, trial.trigger_on, trial.due_on) == (DeadlineStatus.OPEN, dt.date(2025, 4, 11), dt.date(2025, 10, 11))
+    assert (trial.closed_at, trial.auto_closed) == (None, False)
 
 
 def test_it_swaps_the_reply_rule_when_the_procedure_becomes_simplified(agency, staff):
@@ -170,6 +184,16 @@ def test_it_swaps_the_reply_rule_when_the_procedure_becomes_simplified(agency, s
     assert dues(case) == {"reconsideration_reply": dt.date(2026, 10, 9)}
     case_update(case=case, by=staff, data={"procedure": Procedure.SIMPLIFIED})
     assert dues(case) == {"reconsideration_reply_simplified": dt.date(2026, 9, 24)}
+    assert the(case, "reconsideration_reply").status == DeadlineStatus.WAIVED
+
+
+def test_it_swaps_the_reply_rule_back_without_a_duplicate(agency, staff):
+    case = reconsideration(agency, staff, received_on=dt.date(2026, 9, 18))
+    case_update(case=case, by=staff, data={"procedure": Procedure.SIMPLIFIED})
+    case_update(case=Case.objects.get(pk=case.pk), by=staff, data={"procedure": Procedure.ORDINARY})
+    assert dues(case) == {"reconsideration_reply": dt.date(2026, 10, 9)}
+    assert dues(case, DeadlineStatus.WAIVED) == {"reconsideration_reply_simplified": dt.date(2026, 9, 24)}
+    assert case.deadlines.count() == 2
 
 
 def test_it_does_not_recreate_a_reply_already_met_under_the_other_procedure(agency, staff):

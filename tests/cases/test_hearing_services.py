@@ -120,3 +120,12 @@ def test_it_schedules_reschedules_postpones_and_cancels(agency, staff, leader):
 def test_it_refuses_to_arrange_a_non_leader_to_attend(agency, staff):
     with pytest.raises(ValidationError):
         hearing_schedule(case=CaseFactory(agency=agency), scheduled_at=timezone.now(), by=staff, expected_leader=staff)
+
+
+def test_it_refuses_to_cancel_a_hearing_twice(agency, staff):
+    hearing = HearingFactory(case=CaseFactory(agency=agency))
+    hearing = hearing_cancel(hearing=hearing, by=staff, reason="原告撤诉")
+    versions = hearing.history.count()
+    with pytest.raises(ValidationError, match="已取消"):
+        hearing_cancel(hearing=hearing, by=staff, reason="再次取消")
+    assert hearing.history.count() == versions

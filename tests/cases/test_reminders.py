@@ -77,12 +77,12 @@ def deadline(case):
 
 EXPECTED_BY_DAY = {
     dt.date(2025, 9, 24): None,
-    dt.date(2025, 9, 25): "lead_5wd",  # Sep 30, 29, 28 (adjusted working Sunday), 26, 25
+    dt.date(2025, 9, 25): "lead_5wd@2025-10-09",  # Sep 30, 29, 28 (adjusted working Sunday), 26, 25
     dt.date(2025, 9, 27): None,
-    dt.date(2025, 10, 6): "lead_3d",
+    dt.date(2025, 10, 6): "lead_3d@2025-10-09",
     dt.date(2025, 10, 7): None,
-    dt.date(2025, 10, 8): "lead_1d",
-    dt.date(2025, 10, 9): "due_day",
+    dt.date(2025, 10, 8): "lead_1d@2025-10-09",
+    dt.date(2025, 10, 9): "due_day@2025-10-09",
     dt.date(2025, 10, 10): "overdue_2025-10-10",
     dt.date(2025, 10, 11): "overdue_2025-10-11",  # adjusted working Saturday
     dt.date(2025, 10, 12): None,  # a rest day: no overdue reminder
@@ -104,14 +104,14 @@ def test_it_fires_every_deadline_lead_time_on_the_right_day_across_the_national_
 def test_it_counts_the_working_day_lead_on_the_official_calendar(db):
     calendar = workday_calendar()
     assert deadline_reminder_at(DUE, dt.date(2025, 9, 24), calendar) is None
-    assert deadline_reminder_at(DUE, dt.date(2025, 9, 25), calendar) == "lead_5wd"
+    assert deadline_reminder_at(DUE, dt.date(2025, 9, 25), calendar) == "lead_5wd@2025-10-09"
 
 
 def test_it_sends_only_the_latest_applicable_reminder_after_downtime(deadline, staff):
     sweep(dt.date(2025, 10, 8))
-    assert reminders_of(staff) == ["lead_1d"]
+    assert reminders_of(staff) == ["lead_1d@2025-10-09"]
     sweep(dt.date(2025, 10, 12))  # down 9-11 October: one overdue reminder, for the 11th
-    assert reminders_of(staff) == ["lead_1d", "overdue_2025-10-11"]
+    assert reminders_of(staff) == ["lead_1d@2025-10-09", "overdue_2025-10-11"]
 
 
 def test_it_follows_lead_times_changed_in_settings(deadline, staff, settings):
@@ -119,7 +119,7 @@ def test_it_follows_lead_times_changed_in_settings(deadline, staff, settings):
     settings.REMINDER_DEADLINE_WORKING_DAYS = []
     sweep(dt.date(2025, 10, 1))
     sweep(dt.date(2025, 10, 2))
-    assert reminders_of(staff) == ["lead_7d"]
+    assert reminders_of(staff) == ["lead_7d@2025-10-09"]
 
 
 @pytest.mark.parametrize("status", [DeadlineStatus.MET, DeadlineStatus.WAIVED])
@@ -155,7 +155,7 @@ def test_it_reminds_the_responsible_persons_when_a_case_has_no_handler(agency):
     principal = member(agency, Role.LEADER, LeaderRank.PRINCIPAL)
     DeadlineFactory(case=CaseFactory(agency=agency), due_on=DUE)
     sweep(DUE)
-    assert reminders_of(principal) == ["due_day"]
+    assert reminders_of(principal) == ["due_day@2025-10-09"]
 
 
 # --- Hearings -----------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def test_it_reminds_a_hearing_5_3_and_1_days_before_to_the_handler_and_the_expec
     HearingFactory(case=case, scheduled_at=at(dt.date(2025, 10, 10), 9), expected_leader=leader)
     for day in range(3, 11):
         sweep(dt.date(2025, 10, day), hour=8)
-    expected = ["hearing_5d", "hearing_3d", "hearing_1d"]
+    expected = ["hearing_5d@2025-10-10T09:00", "hearing_3d@2025-10-10T09:00", "hearing_1d@2025-10-10T09:00"]
     assert reminders_of(staff) == expected
     assert reminders_of(leader) == expected
 
@@ -182,7 +182,7 @@ def test_it_escalates_a_hearing_with_no_leader_arranged_three_days_ahead_once(ag
     HearingFactory(case=case, scheduled_at=at(dt.date(2025, 10, 10), 9))
     for day in (6, 7, 8, 9):
         sweep(dt.date(2025, 10, day))
-    assert reminders_of(principal) == ["escalation_leader"]
+    assert reminders_of(principal) == ["escalation_leader@2025-10-10T09:00"]
     delivery = ReminderDelivery.objects.get(recipient=principal, channel=ReminderChannel.IN_APP)
     assert delivery.hearing_id is not None and delivery.created_at.date() == dt.date(2025, 10, 7)
     assert "尚未安排" in Notification.objects.get(recipient=principal).body
@@ -191,7 +191,7 @@ def test_it_escalates_a_hearing_with_no_leader_arranged_three_days_ahead_once(ag
 def test_it_does_not_escalate_a_hearing_whose_leader_is_arranged(agency, case, leader):
     HearingFactory(case=case, scheduled_at=at(dt.date(2025, 10, 10), 9), expected_leader=leader)
     sweep(dt.date(2025, 10, 9))
-    assert "escalation_leader" not in reminders_of(leader)
+    assert not any(r.startswith("escalation_leader") for r in reminders_of(leader))
 
 
 # --- Digest ---------------------------------------------------------------------------------

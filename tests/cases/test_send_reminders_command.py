@@ -55,7 +55,7 @@ def test_it_reads_a_time_without_offset_as_local_time(agency, staff):
     case.handlers.add(staff)
     DeadlineFactory(case=case, due_on=dt.date(2025, 10, 9))
     result, _ = run("--now", "2025-10-08T23:30")  # 15:30 UTC: still the 8th in Shanghai
-    assert ReminderDelivery.objects.filter(reminder="lead_1d").count() == result["created"] == 2
+    assert ReminderDelivery.objects.filter(reminder="lead_1d@2025-10-09").count() == result["created"] == 2
 
 
 def test_it_runs_with_nothing_due(db):

@@ -165,3 +165,11 @@ def test_it_exports_the_filtered_ledger_to_xlsx(staff_client, agency, staff):
     assert len(rows) == 2
     assert rows[1][0] == lawsuit.number and rows[1][4] == "王五"
     assert rows[1][12] == "提交答辩状" and rows[1][14] == "已逾期"
+
+
+def test_it_exports_text_that_looks_like_a_formula_as_plain_text(staff_client, agency):
+    CaseFactory(agency=agency, applicant='=HYPERLINK("http://evil.invalid","点我")')
+    response = staff_client.get(reverse("case-export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if str(cell.value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from cases.web.views.common import is_htmx
 # The feed covers what a phone needs: recent past and the coming year.
 FEED_PAST = dt.timedelta(days=60)
 FEED_FUTURE = dt.timedelta(days=400)
+FEED_TOKEN = re.compile(r"[-_A-Za-z0-9]{1,64}")
 
 
 def _anchor(request: HttpRequest) -> tuple[dt.date, str]:
@@ -72,7 +74,10 @@ def feed_regenerate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """No login (calendar apps cannot log in): the secret token is the credential."""
-    found = CalendarFeedToken.objects.select_related("user__membership__agency").filter(token=token).first()
+    # token_urlsafe() characters only: anything else (a NUL byte would upset PostgreSQL) is simply unknown.
+    well_formed = FEED_TOKEN.fullmatch(token) is not None
+    tokens = CalendarFeedToken.objects.select_related("user__membership__agency")
+    found = tokens.filter(token=token).first() if well_formed else None
     if found is None or not found.user.is_active:
         raise Http404(_("订阅地址无效。"))
     user = found.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,8 @@ from cases.services.calendar import workday_calendar
 from cases.web import dashboard as board
 from cases.web.views.common import user_agency_id
 
+AGENCY_CODE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
 
 def _year(request: HttpRequest) -> tuple[int, str]:
     raw = request.GET.get("year", "")
@@ -47,9 +50,10 @@ def _scope(request: HttpRequest) -> tuple[board.Scope, Any, str]:
     problem = ""
     agency = None
     if code and code != "all":
-        agency = agencies.filter(code=code).first()
+        # Only a well-formed code reaches the database (PostgreSQL refuses NUL bytes in text).
+        agency = agencies.filter(code=code).first() if AGENCY_CODE.fullmatch(code) else None
         if agency is None:
-            problem = _("没有机关“%(c)s”,已显示本机关。") % {"c": code}
+            problem = _("没有机关“%(c)s”,已显示本机关。") % {"c": code.replace("\x00", "")[:60]}
     if agency is None and code != "all":
         own = user_agency_id(request)
         agency = agencies.filter(pk=own).first() if own else None

@@ -1,6 +1,9 @@
-"""Hearings: schedule one, record who of the bureau attended (D7), fetch the absence proof."""
+"""Hearings: schedule, reschedule, postpone or cancel one, record who of the bureau attended (D7),
+fetch the absence proof."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -10,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Hearing
 from cases.services import hearings as hearing_services
-from cases.web.forms import HearingRecordForm, HearingScheduleForm
+from cases.web.forms import (
+    HearingCancelForm,
+    HearingPostponeForm,
+    HearingRecordForm,
+    HearingRescheduleForm,
+    HearingScheduleForm,
+)
 from cases.web.views.common import ensure_writer, run_service, writable_case
 
 
@@ -62,6 +71,80 @@ def hearing_record(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("case-detail-page", pk=hearing.case_id)
     context = {"form": form, "case": hearing.case, "hearing": hearing, "title": _("记录出庭情况")}
     return render(request, "cases/hearing_record.html", context)
+
+
+def _writable_hearing(request: HttpRequest, pk: int) -> Hearing:
+    hearing = _visible_hearing(request, pk)
+    ensure_writer(request, hearing.case.agency_id)
+    return hearing
+
+
+def _hearing_form_page(request: HttpRequest, hearing: Hearing, form: Any, title: str) -> HttpResponse:
+    context = {"form": form, "case": hearing.case, "hearing": hearing, "title": title}
+    return render(request, "cases/hearing_action.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """改期: a new time, place or leader arranged (a postponed hearing gets its new date here)."""
+    hearing = _writable_hearing(request, pk)
+    form = HearingRescheduleForm(request.POST or None, hearing=hearing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request, form,
+            lambda: hearing_services.hearing_reschedule(
+                hearing=hearing, by=request.user, scheduled_at=data["scheduled_at"], place=data["place"],
+                expected_leader=data["expected_leader"], reason=data["reason"],
+                expected_version=data.get("version"),
+            ),
+            success=_("开庭安排已调整。"),
+            aliases={"status": "__all__"},
+        )
+        if done is not None:
+            return redirect("case-detail-page", pk=hearing.case_id)
+    return _hearing_form_page(request, hearing, form, _("调整开庭安排"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+    hearing = _writable_hearing(request, pk)
+    form = HearingPostponeForm(request.POST or None, hearing=hearing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request, form,
+            lambda: hearing_services.hearing_postpone(
+                hearing=hearing, by=request.user, reason=data["reason"], expected_version=data.get("version"),
+            ),
+            success=_("开庭已延期。"),
+            aliases={"status": "__all__"},
+        )
+        if done is not None:
+            return redirect("case-detail-page", pk=hearing.case_id)
+    return _hearing_form_page(request, hearing, form, _("开庭延期"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    hearing = _writable_hearing(request, pk)
+    form = HearingCancelForm(request.POST or None, hearing=hearing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request, form,
+            lambda: hearing_services.hearing_cancel(
+                hearing=hearing, by=request.user, reason=data["reason"], expected_version=data.get("version"),
+            ),
+            success=_("开庭已取消。"),
+            aliases={"status": "__all__"},
+        )
+        if done is not None:
+            return redirect("case-detail-page", pk=hearing.case_id)
+    return _hearing_form_page(request, hearing, form, _("取消开庭"))
 
 
 @login_required

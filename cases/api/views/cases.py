@@ -1,0 +1,206 @@
+"""/api/cases/: cases with their open deadlines and hearings summary; writes and actions call the case services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.api import serializers as s
+from cases.api.filtersets import CaseFilterSet
+from cases.api.views.common import IF_MATCH, ScopedViewSet, User, VersionedWrites, renamed_errors, validated_input
+from cases.choices import HearingStatus
+from cases.models import Agency, Case, Deadline, Hearing, Membership
+from cases.services import cases as case_services
+
+# ---------------------------------------------------------------- querysets (one query per page each)
+
+
+def case_queryset(user: Any) -> QuerySet[Case]:
+    """Cases the user may read, with the bucket, open deadlines and a hearings summary.
+
+    The summary is computed by correlated subqueries and the deadlines by one
+    prefetch, so a page of 200 cases costs the same queries as a page of one.
+    """
+    hearings = Hearing.objects.filter(case=OuterRef("pk"), archived_at__isnull=True)
+    not_cancelled = hearings.exclude(status=HearingStatus.CANCELLED)
+    held = hearings.filter(status=HearingStatus.HELD)
+    upcoming = hearings.filter(status=HearingStatus.SCHEDULED, scheduled_at__gte=timezone.now()).order_by(
+        "scheduled_at", "id"
+    )
+
+    def count(qs: QuerySet[Hearing]) -> Coalesce:
+        counted = qs.order_by().values("case").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    return (
+        Case.objects.for_user(user)
+        .with_bucket()
+        .select_related("agency")
+        .annotate(
+            hearings_count=count(not_cancelled),
+            hearings_held=count(held),
+            leader_attended=Exists(held.filter(responsible_person__isnull=False)),
+            next_hearing_id=Subquery(upcoming.values("id")[:1]),
+            next_hearing_at=Subquery(upcoming.values("scheduled_at")[:1]),
+            next_hearing_leader_id=Subquery(upcoming.values("expected_leader")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("handlers", queryset=User.objects.only("id")),
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.open().with_urgency().order_by("due_on", "id"),
+                to_attr="open_deadlines",
+            ),
+        )
+    )
+
+
+# ---------------------------------------------------------------- cases
+
+_CASE_FIELD_NAMES = {"litigation_instance": "instance"}
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.CaseWriteSerializer, responses={201: s.CaseSerializer}),
+    update=extend_schema(request=s.CaseWriteSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH]),
+    partial_update=extend_schema(request=s.CaseWriteSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH]),
+)
+class CaseViewSet(
+    VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+):
+    """Cases (one proceeding each, D1). No DELETE: archive instead (POST .../archive/)."""
+
+    queryset = Case.objects.all()
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = [
+        "id", "received_on", "accepted_on", "concluded_on", "number", "kind", "status", "subject",
+        "updated_at", "created_at",
+    ]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        queryset = case_queryset(self.request.user)
+        if self.action == "list" and "archived" not in self.request.query_params:
+            queryset = queryset.active()
+        return queryset
+
+    def _respond(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=case.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        return self.with_etag(response, fresh)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = validated_input(s.CaseWriteSerializer, request)
+        data.pop("version", None)
+        agency = data.pop("agency", None) or _own_agency(request.user)
+        handlers = data.pop("handlers", ())
+        _check_handlers(handlers, agency.pk)
+        with renamed_errors(_CASE_FIELD_NAMES):
+            case = case_services.case_create(agency=agency, by=request.user, handlers=handlers, **data)
+        return self._respond(case, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
+        case = self.get_object()
+        data = validated_input(s.CaseWriteSerializer, request, instance=case, partial=partial)
+        version = data.pop("version", None)
+        data.pop("agency", None)
+        handlers = data.pop("handlers", None)
+        if handlers is not None:
+            _check_handlers(handlers, case.agency_id)
+
+        def write() -> Case:
+            with renamed_errors(_CASE_FIELD_NAMES):
+                return case_services.case_update(case=case, by=request.user, data=data, handlers=handlers)
+
+        return self._respond(self.guarded(case, version, write))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def _act(self, serializer_class: type[Any], call: Callable[[Case, dict[str, Any]], Case],
+             names: dict[str, str] | None = None) -> Response:
+        case = self.get_object()
+        data = validated_input(serializer_class, self.request)
+        version = data.pop("version", None)
+
+        def write() -> Case:
+            with renamed_errors(names or _CASE_FIELD_NAMES):
+                return call(case, data)
+
+        return self._respond(self.guarded(case, version, write))
+
+    @extend_schema(request=s.ConcludeSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def conclude(self, request: Request, pk: str | None = None) -> Response:
+        """Record how the proceeding ended (D8 outcome code, conclusion date)."""
+        return self._act(s.ConcludeSerializer, lambda case, d: case_services.case_conclude(
+            case=case, by=request.user, outcome=d["outcome"], concluded_on=d["concluded_on"],
+            act_changed=d["act_changed"], decision_number=d["document_number"],
+        ), names={"decision_number": "document_number"})
+
+    @extend_schema(request=s.SuspendSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        """中止: the case stays pending in the figures (D2)."""
+        return self._act(s.SuspendSerializer, lambda case, d: case_services.case_suspend(
+            case=case, by=request.user, reason=d["reason"], suspended_on=d.get("suspended_on"),
+        ))
+
+    @extend_schema(request=s.OptionalReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str | None = None) -> Response:
+        """Resume a suspended case (恢复审理)."""
+        return self._act(s.OptionalReasonSerializer, lambda case, d: case_services.case_resume(
+            case=case, by=request.user, reason=d["reason"],
+        ))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        """Undo a conclusion entered by mistake; the old outcome stays in the history."""
+        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_reopen(
+            case=case, by=request.user, reason=d["reason"],
+        ))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        """Archive instead of delete: the case leaves lists and figures but is kept."""
+        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_archive(
+            case=case, by=request.user, reason=d["reason"],
+        ))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def unarchive(self, request: Request, pk: str | None = None) -> Response:
+        """Bring an archived case back."""
+        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_unarchive(
+            case=case, by=request.user, reason=d["reason"],
+        ))
+
+
+def _own_agency(user: Any) -> Agency:
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None:
+        raise ValidationError({"agency": [_("请填写机关代码。")]})
+    return membership.agency
+
+
+def _check_handlers(handlers: Any, agency_id: int) -> None:
+    ids = {user.pk for user in handlers}
+    if ids and Membership.objects.filter(user_id__in=ids, agency_id=agency_id).count() != len(ids):
+        raise ValidationError({"handlers": [_("承办人必须是该机关的工作人员。")]})
