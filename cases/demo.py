@@ -201,15 +201,18 @@ def _live_cases(agency: Agency, users: dict[str, Any], admin: Any, today: dt.dat
              act_description="劳动保障监察行政处罚决定", received_on=today - dt.timedelta(days=25),
              accepted_on=today - dt.timedelta(days=30)),
     ]
-    for index, fields in enumerate(live):
+    hearings = 0
+    for fields in live:
         if Case.objects.filter(agency=agency, reviewing_body=fields["reviewing_body"], number=fields["number"]).exists():
             report.existing_cases += 1
             continue
         case = case_create(agency=agency, by=admin, handlers=[users["staff"]], **fields)
         report.created_cases += 1
         if case.kind == "litigation":
-            when = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=4 + 6 * index), dt.time(9, 30)))
+            # In 4 and 10 days: both within the dashboard's two weeks; the first has a leader arranged.
+            when = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=4 + 6 * hearings), dt.time(9, 30)))
             hearing_schedule(
                 case=case, scheduled_at=when, place="第一审判庭", by=admin,
-                expected_leader=users["leader"] if index % 2 == 0 else None,
+                expected_leader=users["leader"] if hearings == 0 else None,
             )
+            hearings += 1

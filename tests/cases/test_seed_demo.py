@@ -61,3 +61,9 @@ def test_the_demo_has_open_cases_received_in_the_last_weeks(demo):
     today = timezone.localdate()
     recent = Case.objects.filter(status="pending", received_on__gte=today.replace(day=1) - __import__("datetime").timedelta(days=40))
     assert recent.count() >= 3
+
+
+def test_the_demo_has_hearings_in_the_next_two_weeks_one_without_a_leader_arranged(demo):
+    upcoming = Hearing.objects.upcoming(days=14).filter(case__agency__code="wuzhou-hrss")
+    assert upcoming.count() == 2
+    assert upcoming.filter(expected_leader__isnull=True).count() == 1

@@ -107,44 +107,43 @@ def hearing_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _hearing_form_page(request, hearing, form, _("调整开庭安排"))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hearing_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+def _reason_action(
+    request: HttpRequest, pk: int, form_class: type, service: Any, *, success: str, title: str
+) -> HttpResponse:
+    """A hearing action that only needs a reason (postpone, cancel), through its service."""
     hearing = _writable_hearing(request, pk)
-    form = HearingPostponeForm(request.POST or None, hearing=hearing)
+    form = form_class(request.POST or None, hearing=hearing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
             request, form,
-            lambda: hearing_services.hearing_postpone(
+            lambda: service(
                 hearing=hearing, by=request.user, reason=data["reason"], expected_version=data.get("version"),
             ),
-            success=_("开庭已延期。"),
+            success=success,
             aliases={"status": "__all__"},
         )
         if done is not None:
             return redirect("case-detail-page", pk=hearing.case_id)
-    return _hearing_form_page(request, hearing, form, _("开庭延期"))
+    return _hearing_form_page(request, hearing, form, title)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request, pk, HearingPostponeForm, hearing_services.hearing_postpone,
+        success=_("开庭已延期。"), title=_("开庭延期"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    hearing = _writable_hearing(request, pk)
-    form = HearingCancelForm(request.POST or None, hearing=hearing)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request, form,
-            lambda: hearing_services.hearing_cancel(
-                hearing=hearing, by=request.user, reason=data["reason"], expected_version=data.get("version"),
-            ),
-            success=_("开庭已取消。"),
-            aliases={"status": "__all__"},
-        )
-        if done is not None:
-            return redirect("case-detail-page", pk=hearing.case_id)
-    return _hearing_form_page(request, hearing, form, _("取消开庭"))
+    return _reason_action(
+        request, pk, HearingCancelForm, hearing_services.hearing_cancel,
+        success=_("开庭已取消。"), title=_("取消开庭"),
+    )
 
 
 @login_required
