@@ -19,15 +19,8 @@ from cases.permissions import is_admin, visible_agency_ids
 from cases.services.reminder_outbox import deliveries_retry
 
 
-class _ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """Rows of the agencies the user may see; nobody adds, edits or deletes them here."""
-
-    agency_path = "agency"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        ids = visible_agency_ids(request.user)
-        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written elsewhere (tasks, services); nobody adds, edits or deletes them here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -37,6 +30,17 @@ class _ReadOnlyScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnlyScopedAdmin(ReadOnlyAdmin):
+    """Rows of the agencies the user may see, read-only."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = visible_agency_ids(request.user)
+        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
 
 
 class FailedFilter(admin.SimpleListFilter):

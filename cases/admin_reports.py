@@ -7,7 +7,6 @@ cases/admin.py imports this module at its end. A numbered version is never edite
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin_reminders import ReadOnlyAdmin
 from cases.exports import (
     DOCX_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -34,7 +34,7 @@ _EXPORTS = {
 
 
 @admin.register(YearlyReport)
-class YearlyReportAdmin(admin.ModelAdmin):
+class YearlyReportAdmin(ReadOnlyAdmin):
     list_display = ("agency", "year", "version", "kind", "generated_at", "generated_by", "generated_by_job", "downloads")
     list_filter = ("year", "kind", "agency")
     list_select_related = ("agency", "generated_by")
@@ -48,15 +48,6 @@ class YearlyReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[YearlyReport]:
         return YearlyReport.objects.for_user(request.user).select_related("agency", "generated_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("统计数据"))
     def figures_pretty(self, obj: YearlyReport) -> str:

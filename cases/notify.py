@@ -20,7 +20,6 @@ from cases.models.reminders import Notification, ReminderChannel, ReminderDelive
 
 __all__ = ["ChannelError", "absolute_url", "send_email", "send_external", "send_in_app", "send_webhook", "webhook_payload"]
 
-_WECOM_HOSTS = ("qyapi.weixin.qq.com",)
 _DINGTALK_HOSTS = ("oapi.dingtalk.com",)
 
 

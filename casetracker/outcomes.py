@@ -119,11 +119,6 @@ WITHDRAWAL_OUTCOMES: frozenset[Outcome] = frozenset(
 )
 
 
-def bucket_of(outcome: Outcome | str) -> Bucket:
-    """The yearly bucket of a concluded proceeding's outcome (D3)."""
-    return BUCKET_OF[Outcome(outcome)]
-
-
 def outcomes_for(kind: Kind | str, instance: Instance | str | None = None) -> list[Outcome]:
     """The outcomes a proceeding of this kind (and litigation instance) may end with."""
     allowed = set(OUTCOMES_BY_KIND[Kind(kind)])

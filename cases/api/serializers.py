@@ -31,7 +31,6 @@ User = get_user_model()
 REASON_MAX_LENGTH = 1000
 TEXT_MAX_LENGTH = 10_000
 MAX_ID = 2**31 - 1
-PROOF_MAX_BYTES = 10 * 1024 * 1024
 # Hearings are entered for the near past or future; anything outside is a typo (and
 # year-1 local times cannot be converted to UTC at all).
 _EARLIEST_HEARING, _LATEST_HEARING = 2000, 2100
@@ -327,11 +326,6 @@ class HearingRecordSerializer(VersionInput):
         help_text="Proof of the leader's absence (SPC20 Art. 9); send as multipart/form-data.",
     )
     notes = serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True, default="")
-
-    def validate_absence_proof(self, value: Any) -> Any:
-        if value is not None and value.size > PROOF_MAX_BYTES:
-            raise serializers.ValidationError(_("文件不能超过 10 MB。"))
-        return value
 
 
 # ---------------------------------------------------------------- deadlines

@@ -181,10 +181,6 @@ class Deadline(models.Model):
         return RULES.get(self.rule)
 
     @property
-    def is_manual(self) -> bool:
-        return self.rule == MANUAL
-
-    @property
     def display_title(self) -> str:
         rule = self.law_rule
         return self.title or (rule.title_zh if rule else "")

@@ -203,3 +203,16 @@ def test_it_lets_a_viewer_compute_but_not_add_deadlines(client_for, agency):
     assert client.get("/api/deadline-rules/litigation_defence/compute/?trigger=2021-03-01").status_code == 200
     assert client.post("/api/deadlines/", {"case": case.pk, "title": "x", "due_on": "2021-06-10"},
                        format="json").status_code == 403
+
+
+def test_it_refuses_an_absence_proof_over_ten_megabytes(api, agency, staff):
+    hearing = _past_hearing(agency)
+    too_big = SimpleUploadedFile("proof.pdf", b"x" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
+    response = api.post(f"/api/hearings/{hearing.pk}/record/", {
+        "staff": [staff.pk], "absence_reason": "official_duty", "absence_proof": too_big,
+    }, format="multipart")
+
+    assert response.status_code == 400
+    assert response.data["errors"]["absence_proof"] == ["文件不能超过 10 MB。"]
+    hearing.refresh_from_db()
+    assert (hearing.status, hearing.version) == (HearingStatus.SCHEDULED, 1)

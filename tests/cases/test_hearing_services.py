@@ -129,3 +129,14 @@ def test_it_refuses_to_cancel_a_hearing_twice(agency, staff):
     with pytest.raises(ValidationError, match="已取消"):
         hearing_cancel(hearing=hearing, by=staff, reason="再次取消")
     assert hearing.history.count() == versions
+
+
+def test_it_refuses_an_absence_proof_over_ten_megabytes(past_hearing, staff):
+    from cases.services.hearings import PROOF_MAX_BYTES
+
+    too_big = ContentFile(b"x" * (PROOF_MAX_BYTES + 1), name="proof.pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        hearing_record(hearing=past_hearing, by=staff, staff=[staff], absence_reason="official_duty",
+                       absence_proof=too_big)
+    assert list(excinfo.value.message_dict) == ["absence_proof"]
+    assert not Hearing.objects.get(pk=past_hearing.pk).absence_proof

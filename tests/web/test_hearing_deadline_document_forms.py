@@ -172,3 +172,16 @@ def test_it_hides_another_agencys_document(other_client, agency):
     case = CaseFactory(agency=agency)
     document = Document.objects.create(case=case, title="x", file=SimpleUploadedFile("x.txt", b"x"))
     assert other_client.get(reverse("document-download", args=[document.pk])).status_code == 404
+
+
+@time_machine.travel(TODAY)
+def test_it_refuses_an_absence_proof_over_ten_megabytes_on_the_page(staff_client, agency, staff):
+    hearing = _past_hearing(agency)
+    too_big = SimpleUploadedFile("proof.pdf", b"x" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
+    response = staff_client.post(reverse("hearing-record-page", args=[hearing.pk]), {
+        "staff": [staff.pk], "absence_reason": "official_duty", "absence_proof": too_big,
+    })
+    assert response.status_code == 200
+    assert "absence_proof" in response.context["form"].errors
+    hearing.refresh_from_db()
+    assert hearing.status == HearingStatus.SCHEDULED and not hearing.absence_proof

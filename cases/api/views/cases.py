@@ -133,15 +133,7 @@ class CaseViewSet(
 
     def _act(self, serializer_class: type[Any], call: Callable[[Case, dict[str, Any]], Case],
              names: dict[str, str] | None = None) -> Response:
-        case = self.get_object()
-        data = validated_input(serializer_class, self.request)
-        version = data.pop("version", None)
-
-        def write() -> Case:
-            with renamed_errors(names or _CASE_FIELD_NAMES):
-                return call(case, data)
-
-        return self._respond(self.guarded(case, version, write))
+        return super()._act(serializer_class, call, names or _CASE_FIELD_NAMES)
 
     @extend_schema(request=s.ConcludeSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -89,6 +89,24 @@ class VersionedWrites:
     """Check If-Match and ``version`` under a row lock, then let the service write."""
 
     request: Request
+    get_object: Callable[[], Any]
+    _respond: Callable[[Any], Response]
+
+    def _act(self, serializer_class: type[Any], call: Callable[[Any, dict[str, Any]], Any],
+             names: dict[str, str] | None = None) -> Response:
+        """A POST action on one record: validate the body, check the version, call the service, answer.
+
+        ``names`` reports the service's field errors under the API's field names.
+        """
+        obj = self.get_object()
+        data = validated_input(serializer_class, self.request)
+        version = data.pop("version", None)
+
+        def write() -> Any:
+            with renamed_errors(names) if names else nullcontext():
+                return call(obj, data)
+
+        return self._respond(self.guarded(obj, version, write))
 
     def guarded(self, obj: Any, body_version: int | None, write: Callable[[], T]) -> T:
         header = self.request.headers.get("If-Match")

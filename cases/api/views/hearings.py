@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -70,12 +69,6 @@ class HearingViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixi
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
-
-    def _act(self, serializer_class: type[Any], call: Callable[[Hearing, dict[str, Any]], Hearing]) -> Response:
-        hearing = self.get_object()
-        data = validated_input(serializer_class, self.request)
-        version = data.pop("version", None)
-        return self._respond(self.guarded(hearing, version, lambda: call(hearing, data)))
 
     @extend_schema(request={"application/json": s.HearingRecordSerializer,
                             "multipart/form-data": s.HearingRecordSerializer},

@@ -44,36 +44,38 @@ def urgency_class(code: str | None) -> str:
     return URGENCY_CLASSES.get(code or "", "urgency-none")
 
 
+def _current_sort(context: dict[str, Any]) -> str:
+    return context["request"].GET.get("sort") or context.get("default_sort", "")
+
+
+def _sort_direction(context: dict[str, Any], key: str) -> str | None:
+    """"asc" or "desc" when the list is sorted by ``key``, else None."""
+    current = _current_sort(context)
+    if current == key:
+        return "asc"
+    if current == f"-{key}":
+        return "desc"
+    return None
+
+
 @register.simple_tag(takes_context=True)
 def sort_query(context: dict[str, Any], key: str) -> str:
     """The query string that sorts by ``key``, toggling the direction when already sorted by it."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    current = params.get("sort") or context.get("default_sort", "")
-    params["sort"] = f"-{key}" if current == key else key
+    params: QueryDict = context["request"].GET.copy()
+    params["sort"] = f"-{key}" if _current_sort(context) == key else key
     params.pop("page", None)
     return "?" + params.urlencode()
 
 
 @register.simple_tag(takes_context=True)
 def sort_marker(context: dict[str, Any], key: str) -> str:
-    current = context["request"].GET.get("sort") or context.get("default_sort", "")
-    if current == key:
-        return "▲"
-    if current == f"-{key}":
-        return "▼"
-    return ""
+    return {"asc": "▲", "desc": "▼"}.get(_sort_direction(context, key) or "", "")
 
 
 @register.simple_tag(takes_context=True)
 def sort_state(context: dict[str, Any], key: str) -> str:
     """aria-sort value of a column header."""
-    current = context["request"].GET.get("sort") or context.get("default_sort", "")
-    if current == key:
-        return "ascending"
-    if current == f"-{key}":
-        return "descending"
-    return "none"
+    return {"asc": "ascending", "desc": "descending"}.get(_sort_direction(context, key) or "", "none")
 
 
 @register.filter

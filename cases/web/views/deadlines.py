@@ -64,12 +64,11 @@ def _close(request: HttpRequest, pk: int, form_class: Any, call: Any, success: s
     deadline = _writable_deadline(request, pk)
     form = form_class(request.POST)
     done = form.is_valid() and run_service(request, form, lambda: call(deadline, form.cleaned_data)) is not None
-    if is_htmx(request):
-        if done:
-            messages.success(request, success)
-        return _deadline_rows(request, deadline, None if done else form)
     if done:
         messages.success(request, success)
+    if is_htmx(request):
+        return _deadline_rows(request, deadline, None if done else form)
+    if done:
         return redirect("case-detail-page", pk=deadline.case_id)
     context = {"form": form, "case": deadline.case, "title": title}
     return render(request, "cases/action_form.html", context, status=422)

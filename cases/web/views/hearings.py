@@ -28,6 +28,12 @@ def _visible_hearing(request: HttpRequest, pk: int) -> Hearing:
     return get_object_or_404(queryset, pk=pk)
 
 
+def _writable_hearing(request: HttpRequest, pk: int) -> Hearing:
+    hearing = _visible_hearing(request, pk)
+    ensure_writer(request, hearing.case.agency_id)
+    return hearing
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -51,8 +57,7 @@ def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_record(request: HttpRequest, pk: int) -> HttpResponse:
-    hearing = _visible_hearing(request, pk)
-    ensure_writer(request, hearing.case.agency_id)
+    hearing = _writable_hearing(request, pk)
     form = HearingRecordForm(request.POST or None, request.FILES or None, hearing=hearing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -71,12 +76,6 @@ def hearing_record(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("case-detail-page", pk=hearing.case_id)
     context = {"form": form, "case": hearing.case, "hearing": hearing, "title": _("记录出庭情况")}
     return render(request, "cases/hearing_record.html", context)
-
-
-def _writable_hearing(request: HttpRequest, pk: int) -> Hearing:
-    hearing = _visible_hearing(request, pk)
-    ensure_writer(request, hearing.case.agency_id)
-    return hearing
 
 
 def _hearing_form_page(request: HttpRequest, hearing: Hearing, form: Any, title: str) -> HttpResponse:
