@@ -35,7 +35,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 CASE_COLUMNS: list[tuple[str, str]] = [
     ("agency__code", "机关"), ("kind", "类型"), ("litigation_instance", "审级"), ("number", "案号"),
     ("reviewing_body", "审理机关"), ("applicant", "申请人/原告"), ("subject", "案由"),
-    ("act_description", "被诉(被申请)行政行为"), ("received_on", "收到日期"), ("concluded_on", "结案日期"),
+    ("act_description", "被诉（被申请）行政行为"), ("received_on", "收到日期"), ("concluded_on", "结案日期"),
     ("outcome", "结果"), ("bucket", "年度归类"), ("act_changed", "我局自行纠正后撤回"),
 ]
 

@@ -7,7 +7,7 @@ the contract of `manage.py yearly_stats --format json` and
 法治政府建设年度报告 in Chinese (`text_zh`) and English (`text_en`).
 
     figures = YearFigures.from_dict(yearly_statistics(year=2021, agency=bureau))
-    text_zh(figures)  # "2021年,我局共处理被行政复议案件和行政应诉案件25件,..."
+    text_zh(figures)  # "2021年，我局共处理被行政复议案件和行政应诉案件25件，……"
     figures_diff(old_dict, new_dict)  # [{"key": "buckets.upheld", "before": 18, "after": 19}]
 
 Rates are fractions 0-1 rounded to 4 places in JSON (`rate`), shown as percents
@@ -46,7 +46,7 @@ BUCKET_LABELS: dict[str, tuple[str, str]] = {
     "upheld": ("维持", "Upheld"),
     "corrected": ("纠错/败诉", "Corrected / lost"),
     "withdrawn": ("撤回", "Withdrawn"),
-    "withdrawn_after_act_changed": ("其中:我局自行纠正后撤回", "of which after the bureau changed its act"),
+    "withdrawn_after_act_changed": ("其中：我局自行纠正后撤回", "of which after the bureau changed its act"),
     "mediated": ("调解", "Mediated"),
     "other": ("其他", "Other"),
     "pending": ("未结", "Pending"),
@@ -205,10 +205,10 @@ def _zh_items(figures: YearFigures) -> list[tuple[int, str, str, str]]:
     if changed:
         # "其中2件" of 2 reads wrong: when every withdrawal followed a correction, say 均系 (1 case: 系).
         if changed == figures.overall.withdrawn:
-            withdrawn += "(系我局自行纠正后撤回)" if changed == 1 else "(均系我局自行纠正后撤回)"
+            withdrawn += "（系我局自行纠正后撤回）" if changed == 1 else "（均系我局自行纠正后撤回）"
             withdrawn_all, withdrawn_one = "均系我局自行纠正后撤回", "系我局自行纠正后撤回"
         else:
-            note = f"(其中{changed}件系我局自行纠正后撤回)"
+            note = f"（其中{changed}件系我局自行纠正后撤回）"
             withdrawn, withdrawn_all = withdrawn + note, withdrawn_all + note
     return [
         (figures.overall.upheld, "审理机关维持我局行政行为{n}件", "审理机关均维持我局行政行为",
@@ -226,15 +226,15 @@ def _zh_items(figures: YearFigures) -> list[tuple[int, str, str, str]]:
 
 def _zh_headline(figures: YearFigures) -> str:
     if figures.total == 0:
-        return f"{figures.year}年,我局未发生被行政复议和行政应诉案件。"
-    head = f"{figures.year}年,我局共处理{_zh_case_scope(figures)}{figures.total}件"
+        return f"{figures.year}年，我局未发生被行政复议和行政应诉案件。"
+    head = f"{figures.year}年，我局共处理{_zh_case_scope(figures)}{figures.total}件"
     recon, lit = figures.kind(Kind.RECONSIDERATION).total, figures.kind(Kind.LITIGATION).total
     if recon and lit:
-        head += f"(行政复议{recon}件、行政诉讼{lit}件)"
+        head += f"（行政复议{recon}件、行政诉讼{lit}件）"
     items = [item for item in _zh_items(figures) if item[0]]
     if len(items) == 1:
-        return f"{head},{items[0][3] if figures.total == 1 else items[0][2]}。"
-    return head + ",其中" + ",".join(some.format(n=n) for n, some, _, _ in items) + "。"
+        return f"{head}，{items[0][3] if figures.total == 1 else items[0][2]}。"
+    return head + "，其中" + "，".join(some.format(n=n) for n, some, _, _ in items) + "。"
 
 
 def _zh_concluded_rates(figures: YearFigures) -> str:
@@ -242,12 +242,12 @@ def _zh_concluded_rates(figures: YearFigures) -> str:
     correction, loss = figures.rates["correction"], figures.rates["loss"]
     if correction.denominator:
         parts.append(
-            f"行政复议案件审结{correction.denominator}件,被纠错{correction.numerator}件,"
+            f"行政复议案件审结{correction.denominator}件，被纠错{correction.numerator}件，"
             f"纠错率{correction.percent}"
         )
     if loss.denominator:
-        parts.append(f"行政诉讼案件审结{loss.denominator}件,败诉{loss.numerator}件,败诉率{loss.percent}")
-    return ";".join(parts) + "。" if parts else ""
+        parts.append(f"行政诉讼案件审结{loss.denominator}件，败诉{loss.numerator}件，败诉率{loss.percent}")
+    return "；".join(parts) + "。" if parts else ""
 
 
 def _zh_attendance(figures: YearFigures) -> str:
@@ -256,19 +256,19 @@ def _zh_attendance(figures: YearFigures) -> str:
     parts = []
     if court.denominator:
         parts.append(
-            f"行政诉讼案件开庭{court.denominator}次,我局出庭{court.numerator}次,"
-            f"出庭应诉率{court.percent}({court.fraction});"
-            f"开庭审理的{leader.denominator}件行政诉讼案件中,负责人出庭应诉{leader.numerator}件,"
-            f"负责人出庭应诉率{leader.percent}({leader.fraction})"
+            f"行政诉讼案件开庭{court.denominator}次，我局出庭{court.numerator}次，"
+            f"出庭应诉率{court.percent}（{court.fraction}）；"
+            f"开庭审理的{leader.denominator}件行政诉讼案件中，负责人出庭应诉{leader.numerator}件，"
+            f"负责人出庭应诉率{leader.percent}（{leader.fraction}）"
         )
     elif figures.kind(Kind.LITIGATION).total:
-        parts.append(f"行政诉讼案件全年未开庭审理,出庭应诉率{DASH}")
+        parts.append(f"行政诉讼案件全年未开庭审理，出庭应诉率{DASH}")
     if hearing.denominator:
         parts.append(
-            f"行政复议听证{hearing.denominator}次,我局参加{hearing.numerator}次,"
-            f"听证参加率{hearing.percent}({hearing.fraction});"
-            f"举行听证的{hearing_leader.denominator}件行政复议案件中,负责人参加听证{hearing_leader.numerator}件,"
-            f"负责人参加听证率{hearing_leader.percent}({hearing_leader.fraction})"
+            f"行政复议听证{hearing.denominator}次，我局参加{hearing.numerator}次，"
+            f"听证参加率{hearing.percent}（{hearing.fraction}）；"
+            f"举行听证的{hearing_leader.denominator}件行政复议案件中，负责人参加听证{hearing_leader.numerator}件，"
+            f"负责人参加听证率{hearing_leader.percent}（{hearing_leader.fraction}）"
         )
     return "。".join(parts) + "。" if parts else ""
 

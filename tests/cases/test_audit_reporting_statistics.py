@@ -34,8 +34,8 @@ def test_the_demo_year_through_the_command_gives_25_19_2_4_and_the_published_phr
     text = yearly_stats("--year", "2021", "--agency", "wuzhou-hrss", "--format", "text")
     paragraph = text.strip().splitlines()[-1]
     assert "25件" in paragraph
-    assert re.search(r"维持[^,。]*19件", paragraph)
-    assert re.search(r"撤回[^,。]*2件", paragraph)
+    assert re.search(r"维持[^，。]*19件", paragraph)
+    assert re.search(r"撤回[^，。]*2件", paragraph)
     assert "未结案的4件" in paragraph and "出庭应诉率100%" in paragraph
 
 
@@ -62,22 +62,22 @@ def litigation(**counts: int) -> YearFigures:
     [
         (
             {"withdrawn": 2, "withdrawn_after_act_changed": 2},
-            "行政应诉案件2件,均系我局自行纠正后撤回。",
+            "行政应诉案件2件，均系我局自行纠正后撤回。",
             "all withdrawn (all after the bureau corrected its own act)",
         ),
         (
             {"withdrawn": 1, "withdrawn_after_act_changed": 1},
-            "行政应诉案件1件,系我局自行纠正后撤回。",
+            "行政应诉案件1件，系我局自行纠正后撤回。",
             ": withdrawn (after the bureau corrected its own act)",
         ),
         (
             {"upheld": 3, "withdrawn": 2, "withdrawn_after_act_changed": 2},
-            "撤回我局行政行为2件(均系我局自行纠正后撤回)",
+            "撤回我局行政行为2件（均系我局自行纠正后撤回）",
             "2 withdrawn (all after the bureau corrected its own act)",
         ),
         (
             {"upheld": 3, "withdrawn": 3, "withdrawn_after_act_changed": 1},
-            "撤回我局行政行为3件(其中1件系我局自行纠正后撤回)",
+            "撤回我局行政行为3件（其中1件系我局自行纠正后撤回）",
             "3 withdrawn (1 after the bureau corrected its own act)",
         ),
     ],
@@ -89,8 +89,8 @@ def test_it_says_all_rather_than_of_which_all_when_every_withdrawal_followed_a_c
 
 
 def test_a_year_of_only_mediated_or_other_cases_reads_as_one_bucket():
-    assert text_zh(litigation(mediated=1)).startswith("2021年,我局共处理行政应诉案件1件,调解结案。")
-    assert text_zh(litigation(other=2)).startswith("2021年,我局共处理行政应诉案件2件,均以其他方式结案。")
+    assert text_zh(litigation(mediated=1)).startswith("2021年，我局共处理行政应诉案件1件，调解结案。")
+    assert text_zh(litigation(other=2)).startswith("2021年，我局共处理行政应诉案件2件，均以其他方式结案。")
 
 
 def test_a_case_concluded_after_the_year_is_pending_in_the_case_list_and_counted_as_pending(agency):

@@ -56,7 +56,7 @@ def test_it_covers_sub_agencies_or_every_agency_when_asked(cases):
 def test_it_prints_the_figures_and_the_paragraph_as_text(cases):
     text = run("--year", "2021", "--agency", "wuzhou-hrss")
     assert "办理案件总数" in text and "负责人出庭应诉率" in text
-    assert "2021年,我局共处理行政应诉案件2件,其中审理机关维持我局行政行为1件,未结案的1件。" in text
+    assert "2021年，我局共处理行政应诉案件2件，其中审理机关维持我局行政行为1件，未结案的1件。" in text
     assert "—  (0/0)" in text
 
 

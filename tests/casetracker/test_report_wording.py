@@ -24,21 +24,21 @@ def figures(
 
 def test_it_says_no_cases_arose_in_an_empty_year():
     empty = figures()
-    assert text_zh(empty) == "2021年,我局未发生被行政复议和行政应诉案件。"
+    assert text_zh(empty) == "2021年，我局未发生被行政复议和行政应诉案件。"
     assert "no administrative reconsideration or litigation" in text_en(empty)
     assert "%" not in text_zh(empty) and "—" not in text_zh(empty)
 
 
 def test_it_uses_all_of_them_when_every_case_is_in_one_bucket():
     text = text_zh(figures(recon={"upheld": 3}))
-    assert text.startswith("2021年,我局共处理被行政复议案件3件,审理机关均维持我局行政行为。")
+    assert text.startswith("2021年，我局共处理被行政复议案件3件，审理机关均维持我局行政行为。")
     assert "其中" not in text.split("。")[0]
     assert "all upheld" in text_en(figures(recon={"upheld": 3}))
 
 
 def test_it_does_not_say_all_for_a_single_case():
     text = text_zh(figures(lit={"pending": 1}))
-    assert text.startswith("2021年,我局共处理行政应诉案件1件,尚未结案。")
+    assert text.startswith("2021年，我局共处理行政应诉案件1件，尚未结案。")
     assert "1 case " in text_en(figures(lit={"pending": 1}))
 
 
@@ -48,7 +48,7 @@ def test_it_names_every_non_zero_bucket_and_corrected_and_lost_apart():
         lit={"upheld": 3, "corrected": 1, "other": 1, "pending": 2},
         rates={"correction": Rate(2, 8), "loss": Rate(1, 5)},
     ))
-    assert "共处理被行政复议案件和行政应诉案件15件(行政复议8件、行政诉讼7件)" in text
+    assert "共处理被行政复议案件和行政应诉案件15件（行政复议8件、行政诉讼7件）" in text
     for part in ("维持我局行政行为8件", "被复议机关纠错2件", "被人民法院判决败诉1件", "调解结案1件",
                  "以其他方式结案1件", "未结案的2件", "纠错率25%", "败诉率20%"):
         assert part in text
@@ -57,7 +57,7 @@ def test_it_names_every_non_zero_bucket_and_corrected_and_lost_apart():
 
 def test_it_says_how_many_withdrawals_followed_the_bureaus_own_correction():
     text = text_zh(figures(lit={"upheld": 1, "withdrawn": 2, "withdrawn_after_act_changed": 1}))
-    assert "撤回我局行政行为2件(其中1件系我局自行纠正后撤回)" in text
+    assert "撤回我局行政行为2件（其中1件系我局自行纠正后撤回）" in text
     assert "2 withdrawn (1 after the bureau corrected its own act)" in text_en(
         figures(lit={"upheld": 1, "withdrawn": 2, "withdrawn_after_act_changed": 1})
     )
@@ -73,9 +73,9 @@ def test_it_states_the_attendance_rates_with_their_fractions():
         rates={"court_appearance": Rate(8, 8), "leader_appearance": Rate(7, 8),
                "hearing_appearance": Rate(1, 1), "hearing_leader_appearance": Rate(0, 1)},
     ))
-    assert "出庭应诉率100%(8/8)" in text
-    assert "负责人出庭应诉率87.5%(7/8)" in text
-    assert "听证参加率100%(1/1)" in text and "负责人参加听证率0%(0/1)" in text
+    assert "出庭应诉率100%（8/8）" in text
+    assert "负责人出庭应诉率87.5%（7/8）" in text
+    assert "听证参加率100%（1/1）" in text and "负责人参加听证率0%（0/1）" in text
 
 
 def test_it_shows_a_dash_for_lawsuits_with_no_hearing_instead_of_a_rate():
@@ -130,3 +130,28 @@ def test_the_diff_names_each_changed_figure():
     assert changes["by_kind.litigation.upheld"] == (1, 2)
     assert "total" not in changes
     assert figures_diff(before, before) == []
+
+
+_BUCKET_COUNTS = st.integers(min_value=0, max_value=40)
+
+
+@given(
+    recon=st.fixed_dictionaries({k: _BUCKET_COUNTS for k in ("upheld", "corrected", "withdrawn", "pending")}),
+    lit=st.fixed_dictionaries({k: _BUCKET_COUNTS for k in ("upheld", "corrected", "mediated", "other")}),
+    held=st.integers(min_value=0, max_value=30),
+    attended=st.integers(min_value=0, max_value=30),
+)
+def test_the_chinese_paragraph_uses_full_width_punctuation_and_half_width_numbers(recon, lit, held, attended):
+    """GB/T 15834: ，；：（） in Chinese sentences; digits, / and % stay half-width."""
+    attended = min(attended, held)
+    text = text_zh(figures(recon=recon, lit=lit, rates={
+        "court_appearance": Rate(attended, held), "leader_appearance": Rate(attended, held),
+        "correction": Rate(recon["corrected"], recon["corrected"] + recon["upheld"]),
+    }))
+    assert not set(text) & set(",;:()"), text
+    assert not set(text) & set("０１２３４５６７８９％／"), text
+
+
+def test_the_withdrawal_note_is_a_full_width_parenthesis():
+    text = text_zh(figures(lit={"upheld": 1, "withdrawn": 2, "withdrawn_after_act_changed": 2}))
+    assert "撤回我局行政行为2件（均系我局自行纠正后撤回）" in text

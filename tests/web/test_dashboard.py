@@ -42,7 +42,7 @@ def test_it_shows_the_years_figures_as_the_statistics_engine_computes_them(leade
     assert [(p["key"], p["count"]) for p in equation["parts"]] == [("upheld", 3), ("withdrawn", 1), ("pending", 1)]
     page = response.content.decode()
     assert 'data-testid="rate-court_appearance-fraction">1 / 1' in page
-    assert "2024年,我局共处理" in page
+    assert "2024年，我局共处理" in page
 
 
 @time_machine.travel(TODAY)
@@ -109,7 +109,7 @@ def test_it_downloads_the_years_xlsx_and_docx(leader_client, agency, leader):
     assert book["案件清单"].max_row == 6
     docx = leader_client.get(reverse("dashboard-docx"), {"year": 2024})
     text = "\n".join(p.text for p in DocxDocument(io.BytesIO(docx.content)).paragraphs)
-    assert "2024年,我局共处理" in text
+    assert "2024年，我局共处理" in text
     assert docx["Content-Disposition"] == 'attachment; filename="yearly-wuzhou-hrss-2024.docx"'
 
 
