@@ -227,6 +227,7 @@ class DeadlineFilterSet(filters.FilterSet):
     case = IntegerFilter()
     agency = _agency_filter("case__agency__code")
     rule = filters.MultipleChoiceFilter(choices=RULE_CHOICES)
+    rule_version = filters.CharFilter(label="The law version a deadline was computed under, e.g. ARL-1999 (D10)")
     status = filters.MultipleChoiceFilter(choices=DeadlineStatus.choices)
     urgency = filters.ChoiceFilter(choices=DeadlineUrgency.choices, method="filter_urgency",
                                    label="Urgency level of open deadlines")

@@ -341,7 +341,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = [
-            "id", "case", "case_number", "agency", "rule", "title", "trigger_on", "due_on", "provisional",
+            "id", "case", "case_number", "agency", "rule", "rule_version", "title", "trigger_on", "due_on",
+            "provisional",
             "is_bureau_duty", "status", "urgency", "basis", "closed_by", "closed_at", "close_note",
             "auto_closed", "overridden", "override_reason", "created_at", "updated_at",
         ]
@@ -370,9 +371,23 @@ class DeadlineWaiveSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- deadline rules (D9)
 
 
+class RuleVersionSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    variant = serializers.CharField(help_text="Parallel variants of one rule, e.g. procuratorial / judicial.")
+    valid_from = serializers.DateField(allow_null=True, help_text="First trigger day it applies to (null: no bound).")
+    valid_until = serializers.DateField(allow_null=True, help_text="Last trigger day it applies to (null: in force).")
+    length = serializers.IntegerField(allow_null=True, help_text="null: the deciding document sets the period.")
+    unit = serializers.ChoiceField(choices=[(u.value, u.value) for u in Unit])
+    set_by_document = serializers.BooleanField()
+    law = serializers.CharField()
+    articles = serializers.CharField()
+    basis = serializers.CharField()
+    basis_en = serializers.CharField()
+
+
 class RuleSerializer(serializers.Serializer):
     code = serializers.CharField()
-    length = serializers.IntegerField()
+    length = serializers.IntegerField(allow_null=True, help_text="The version in force today.")
     unit = serializers.ChoiceField(choices=[(u.value, u.value) for u in Unit])
     trigger = serializers.CharField()
     trigger_zh = serializers.CharField()
@@ -381,6 +396,7 @@ class RuleSerializer(serializers.Serializer):
     basis = serializers.CharField()
     title_zh = serializers.CharField()
     title_en = serializers.CharField()
+    versions = RuleVersionSerializer(many=True, help_text="D10: each version and the trigger days it applies to.")
 
 
 class ComputeQuerySerializer(serializers.Serializer):
@@ -389,6 +405,7 @@ class ComputeQuerySerializer(serializers.Serializer):
 
 class ComputedPeriodSerializer(serializers.Serializer):
     rule = serializers.CharField()
+    version = serializers.CharField(help_text="The version in force on the trigger day (D10).")
     trigger = serializers.DateField()
     due = serializers.DateField()
     provisional = serializers.BooleanField(help_text="A year on the way has no official calendar yet (D6).")

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices_deadlines import RULE_CHOICES, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
 from casetracker.calendar import FIRST_YEAR
-from casetracker.periods import MANUAL, RULES, Rule
+from casetracker.periods import MANUAL, RULES, Rule, RuleVersion
 
 __all__ = ["CalendarYear", "Deadline", "DeadlineStatus", "HolidayOverride"]
 
@@ -99,6 +99,10 @@ class Deadline(models.Model):
         _("起算日"), null=True, blank=True, help_text=_("起算日当天不计入(民事诉讼法第85条)。")
     )
     due_on = models.DateField(_("届满日"))
+    # D10: the version of the rule in force on trigger_on (casetracker.rules), e.g. "ARL-1999".
+    rule_version = models.CharField(
+        _("适用法律版本"), max_length=20, blank=True, help_text=_("按起算日当日施行的法律版本计算。")
+    )
     provisional = models.BooleanField(
         _("暂定"), default=False, help_text=_("所涉年度尚无官方节假日安排,仅按周末计算;导入该年日历后重新计算。")
     )
@@ -186,6 +190,15 @@ class Deadline(models.Model):
         return self.title or (rule.title_zh if rule else "")
 
     @property
-    def basis(self) -> str:
+    def law_version(self) -> RuleVersion | None:
+        """The version of the rule this deadline was computed under (None for a manual one)."""
         rule = self.law_rule
-        return rule.basis if rule else ""
+        if rule is None:
+            return None
+        return rule.version(self.rule_version) or rule.current
+
+    @property
+    def basis(self) -> str:
+        """The law, the article and the period in words (casetracker.rules), "" for a manual one."""
+        version = self.law_version
+        return version.basis_zh if version else ""

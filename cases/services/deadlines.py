@@ -31,7 +31,7 @@ from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
-from casetracker.periods import MANUAL, Period, Rule, UnknownRule, compute_due, get_rule
+from casetracker.periods import MANUAL, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
 
 __all__ = [
     "Trigger",
@@ -66,6 +66,12 @@ _FAMILIES: Final = (
 )
 _FAMILY_OF: Final = {code: family for family in _FAMILIES for code in family}
 
+# Rules that exist only in the simplified procedure: when one is not yet in force (D10) it is
+# the procedure that is refused (a 2021 reconsideration cannot be simplified).
+_PROCEDURE_RULES: Final = frozenset(
+    {"reconsideration_reply_simplified", "reconsideration_decision_simplified", "first_instance_simplified"}
+)
+
 _STATUS_FIELDS: Final = ["status", "closed_by", "closed_at", "close_note", "auto_closed", "updated_at"]
 
 
@@ -89,23 +95,55 @@ def parse_date(value: dt.date | str, field: str) -> dt.date:
         raise ValidationError({field: _("日期“%(v)s”无效,应为 YYYY-MM-DD。") % {"v": value}}) from None
 
 
-def _compute(rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str) -> Period:
+def not_in_force_message(exc: RuleNotInForce) -> str:
+    """The Chinese one-line reason a rule cannot be applied on a date (D10)."""
+    rule = get_rule(exc.rule)
+    if exc.since is None:
+        return _("%(d)s 时“%(t)s”尚无规定,不能适用。") % {"d": exc.day.isoformat(), "t": rule.title_zh}
+    return _("“%(t)s”自 %(s)s 起施行,不适用于 %(d)s。") % {
+        "t": rule.title_zh, "s": exc.since.isoformat(), "d": exc.day.isoformat(),
+    }  # fmt: skip
+
+
+def _compute(
+    rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str, **options: Any
+) -> Period:
     try:
-        return compute_due(rule, day, calendar)
+        return compute_due(rule, day, calendar, **options)
     except CalendarError:
         message = _("%(d)s 早于 %(y)d 年或超出范围,无法计算法定期限。") % {"d": day.isoformat(), "y": FIRST_YEAR}
         raise ValidationError({field: message}) from None
+    except RuleNotInForce as exc:
+        if rule.code in _PROCEDURE_RULES and exc.since is not None:
+            message = _("简易程序自 %(s)s 起施行,%(d)s 起算的期限不能适用简易程序,请选择普通程序。") % {
+                "s": exc.since.isoformat(), "d": exc.day.isoformat(),
+            }  # fmt: skip
+            raise ValidationError({"procedure": message}) from None
+        raise ValidationError({field: not_in_force_message(exc)}) from None
 
 
-def deadline_compute(rule: str | Rule, trigger: dt.date | str, *, calendar: WorkdayCalendar | None = None) -> Period:
-    """The due date of a rule from a trigger day on the database calendar (for API and CLI)."""
-    if not isinstance(rule, Rule):
-        try:
-            rule = get_rule(rule)
-        except UnknownRule as exc:
-            raise ValidationError({"rule": str(exc)}) from None
+def deadline_compute(
+    rule: str | Rule,
+    trigger: dt.date | str,
+    *,
+    calendar: WorkdayCalendar | None = None,
+    variant: str = "",
+    length: int | None = None,
+) -> Period:
+    """The due date of a rule from a trigger day on the database calendar (for the API).
+
+    A rule that was not in force on the trigger day is refused keyed ``rule`` with
+    the same one-line reason `manage.py deadline` prints (casetracker.rules).
+    """
     day = parse_date(trigger, "trigger")
-    return _compute(rule, day, calendar or workday_calendar(), "trigger")
+    try:
+        rule = rule if isinstance(rule, Rule) else get_rule(rule)
+        return compute_due(rule, day, calendar or workday_calendar(), variant=variant, length=length)
+    except RuleError as exc:
+        raise ValidationError({"rule": str(exc)}) from None
+    except CalendarError:
+        message = _("%(d)s 早于 %(y)d 年或超出范围,无法计算法定期限。") % {"d": day.isoformat(), "y": FIRST_YEAR}
+        raise ValidationError({"trigger": message}) from None
 
 
 def _litigation_triggers(case: Case) -> dict[str, Trigger | None]:
@@ -161,16 +199,16 @@ def _recompute(
 ) -> bool:
     """Recompute one open computed deadline from ``day``; save with history if it moved."""
     period = _compute(get_rule(deadline.rule), day, calendar, field)
-    old = (deadline.trigger_on, deadline.due_on, deadline.provisional)
-    if old == (day, period.due, period.provisional):
+    old = (deadline.trigger_on, deadline.due_on, deadline.provisional, deadline.rule_version)
+    if old == (day, period.due, period.provisional, period.version.code):
         return False
     reason = _("%(why)s:起算日 %(t0)s→%(t1)s,届满日 %(d0)s→%(d1)s") % {
         "why": why, "t0": old[0], "t1": day, "d0": old[1], "d1": period.due,
     }  # fmt: skip
     deadline.trigger_on, deadline.due_on, deadline.provisional = day, period.due, period.provisional
-    save_with_history(
-        deadline, by=by, reason=reason, update_fields=["trigger_on", "due_on", "provisional", "updated_at"]
-    )
+    deadline.rule_version = period.version.code
+    fields = ["trigger_on", "due_on", "provisional", "rule_version", "updated_at"]
+    save_with_history(deadline, by=by, reason=reason, update_fields=fields)
     return True
 
 
@@ -223,8 +261,8 @@ def _sync_one(
 def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Any) -> Deadline:
     period = _compute(rule, trigger.day, calendar, trigger.field)
     deadline = Deadline(
-        case=case, rule=rule.code, trigger_on=trigger.day, due_on=period.due,
-        provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
+        case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
+        due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
     )  # fmt: skip
     save_with_history(deadline, by=by, reason=_("按案件事实计算(%(f)s)") % {"f": trigger.field})
     return deadline

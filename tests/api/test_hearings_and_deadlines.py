@@ -157,19 +157,39 @@ def test_it_refuses_a_manual_deadline_without_a_title(api, agency):
 def test_it_lists_the_d9_rules(api):
     rules = api.get("/api/deadline-rules/").data
 
-    assert len(rules) == 15
+    assert len(rules) == 18
     assert rules[0]["code"] == "reconsideration_reply" and rules[0]["unit"] == "working_days"
-    assert api.get("/api/deadline-rules/litigation_defence/").data["basis"] == "ALL 67"
+    defence = api.get("/api/deadline-rules/litigation_defence/").data
+    assert defence["basis"] == "《行政诉讼法》第六十七条：收到起诉状副本之日起十五日内提交答辩状"
+    assert [(v["version"], v["valid_from"], v["valid_until"], v["length"]) for v in defence["versions"]] == [
+        ("ALL-1989", None, "2015-04-30", 10), ("ALL-2014", "2015-05-01", None, 15),
+    ]
 
 
-def test_it_computes_a_due_date_over_the_national_day_holiday(api):
+def test_it_computes_a_2021_reply_under_the_old_law_in_ten_calendar_days(api):
     response = api.get("/api/deadline-rules/reconsideration_reply/compute/?trigger=2021-09-28")
 
     assert response.status_code == 200
     assert response.data == {
-        "rule": "reconsideration_reply", "trigger": "2021-09-28", "due": "2021-10-18", "provisional": False,
-        "basis": "ARL 48, 88",
+        "rule": "reconsideration_reply", "version": "ARL-1999", "trigger": "2021-09-28", "due": "2021-10-08",
+        "provisional": False,
+        "basis": "《行政复议法》（1999年）第二十三条：自收到申请书副本或者申请笔录复印件之日起十日内提出书面答复",
     }
+
+
+def test_it_computes_a_reply_over_the_national_day_holiday_in_working_days_from_2024(api):
+    response = api.get("/api/deadline-rules/reconsideration_reply/compute/?trigger=2024-09-27")
+
+    assert (response.data["due"], response.data["version"]) == ("2024-10-16", "ARL-2023")
+
+
+def test_it_answers_a_rule_not_yet_in_force_with_400_and_the_cli_reason(api):
+    response = api.get("/api/deadline-rules/reconsideration_reply_simplified/compute/?trigger=2019-04-26")
+
+    assert response.status_code == 400
+    assert "reconsideration_reply_simplified was not in force on 2019-04-26: it applies from 2024-01-01." in str(
+        response.data
+    )
 
 
 def test_it_computes_on_the_administrators_calendar(api, admin_user):

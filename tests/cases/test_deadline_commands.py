@@ -41,24 +41,26 @@ def run_from_shell(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int,
 def test_it_prints_the_due_date_first_then_the_basis_and_provisional():
     lines = run("deadline", "litigation_defence", "2024-09-16")
     assert lines[0] == "2024-10-08"
-    assert lines[1].startswith("basis: ALL 67")
-    assert lines[2] == "provisional: no"
+    assert lines[1] == "basis: 《行政诉讼法》第六十七条：收到起诉状副本之日起十五日内提交答辩状"
+    assert lines[2].startswith("version: ALL-2014 (Defence and evidence; 15 days from ")
+    assert lines[3] == "provisional: no"
 
 
 def test_it_says_when_a_due_date_is_provisional():
     lines = run("deadline", "litigation_defence", "2026-12-20")
     assert lines[0] == "2027-01-04"
-    assert lines[2].startswith("provisional: yes")
+    assert lines[3].startswith("provisional: yes")
 
 
 def test_it_prints_one_json_object():
     (line,) = run("deadline", "reconsideration_reply", "2025-01-24", "--json")
     assert json.loads(line) == {
         "rule": "reconsideration_reply",
+        "version": "ARL-2023",
         "trigger": "2025-01-24",
         "due": "2025-02-13",
         "provisional": False,
-        "basis": "ARL 48, 88",
+        "basis": "《行政复议法》第四十八条、第八十八条：自收到申请书副本或者申请笔录复印件之日起十个工作日内提出书面答复并提交证据、依据",
     }
 
 
@@ -74,6 +76,10 @@ def test_it_uses_the_administrator_overrides(csv_file):
         (("litigation_defence", "2025-02-30"), "Invalid date '2025-02-30'"),
         (("litigation_defence", "yesterday"), "Invalid date 'yesterday'"),
         (("litigation_defence", "2003-12-31"), "before 2004"),
+        (("reconsideration_reply_simplified", "2019-04-26"),
+         "reconsideration_reply_simplified was not in force on 2019-04-26: it applies from 2024-01-01."),
+        (("first_instance_simplified", "2015-04-30"),
+         "first_instance_simplified was not in force on 2015-04-30: it applies from 2015-05-01."),
     ],
 )
 def test_it_exits_non_zero_with_a_one_line_message_on_bad_input(capsys, args, message):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.services.calendar import workday_calendar
 from casetracker.calendar import CalendarError
-from casetracker.periods import UnknownRule, compute_due, get_rule
+from casetracker.periods import RuleError, compute_due, get_rule
 
 
 class Command(BaseCommand):
@@ -25,21 +25,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("rule", help="rule code, e.g. reconsideration_reply (see docs/deadlines.md)")
         parser.add_argument("trigger", help="the trigger day, YYYY-MM-DD (not counted)")
-        parser.add_argument("--json", action="store_true", help='print {"rule","trigger","due","provisional","basis"}')
+        parser.add_argument("--json", action="store_true", help='print {"rule","version","trigger","due","provisional","basis"}')
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             rule = get_rule(options["rule"])
             trigger = _parse_day(options["trigger"])
             period = compute_due(rule, trigger, workday_calendar())
-        except (UnknownRule, CalendarError) as exc:
+        except (RuleError, CalendarError) as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
             self.stdout.write(json.dumps(period.as_dict(), ensure_ascii=False))
             return
         self.stdout.write(period.due.isoformat())
-        unit = rule.unit.value.replace("_", " ")
-        self.stdout.write(f"basis: {rule.basis} ({rule.title_en}; {rule.length} {unit} from {rule.trigger})")
+        version = period.version
+        unit = version.unit.value.replace("_", " ")
+        self.stdout.write(f"basis: {version.basis_zh}")
+        self.stdout.write(
+            f"version: {version.code} ({rule.title_en}; {period.length} {unit} from {rule.trigger}; "
+            f"{version.basis_en})"
+        )
         if period.provisional:
             self.stdout.write(
                 "provisional: yes (computed on weekends only for a year with no official calendar; "
