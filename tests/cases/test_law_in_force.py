@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -84,3 +85,55 @@ def test_correcting_a_trigger_across_the_cut_over_switches_the_version(agency, s
 
     reply = the(case, "reconsideration_reply")
     assert (reply.due_on, reply.rule_version) == (dt.date(2024, 1, 15), "ARL-2023")
+
+
+# --- the data migration that moves deadlines computed under the wrong law -----------------
+
+
+def _migrate_0003(settings) -> int:
+    """Run 0003's function on the migration-state models (the tests build tables without migrations)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    module = importlib.import_module("cases.migrations.0003_recompute_deadlines_under_law_in_force")
+    settings.MIGRATION_MODULES = {}
+    loader = MigrationLoader(connection)
+    state_apps = loader.project_state(loader.graph.leaf_nodes()).apps
+    return module.recompute_under_law_in_force(state_apps, None)
+
+
+def test_the_migration_moves_an_open_2021_reply_to_the_old_law_and_says_why_in_history(agency, staff, settings):
+    case = reconsideration(agency, staff, received_on=dt.date(2021, 9, 28))
+    # What the tracker computed before D10: 10 working days under the 2023 law.
+    Deadline.objects.filter(case=case).update(due_on=dt.date(2021, 10, 18), rule_version="")
+
+    assert _migrate_0003(settings) == 1
+
+    reply = the(case, "reconsideration_reply")
+    assert (reply.due_on, reply.rule_version) == (dt.date(2021, 10, 8), "ARL-1999")
+    last = reply.history.order_by("-history_id").first()
+    assert last.history_change_reason == (
+        "法律版本更正(D10):按起算日当日施行的法律重新计算,届满日 2021-10-18→2021-10-08(ARL-1999)"
+    )
+    assert last.due_on == dt.date(2021, 10, 8)
+
+
+def test_the_migration_leaves_closed_and_overridden_deadlines_on_their_dates_but_records_the_version(
+    agency, staff, settings
+):
+    met = reconsideration(agency, staff, received_on=dt.date(2021, 9, 28))
+    fixed = reconsideration(agency, staff, received_on=dt.date(2021, 9, 28))
+    Deadline.objects.filter(case=met).update(
+        due_on=dt.date(2021, 10, 18), rule_version="", status="met", closed_at=dt.datetime(2021, 10, 9, tzinfo=dt.UTC)
+    )
+    Deadline.objects.filter(case=fixed).update(
+        due_on=dt.date(2021, 10, 18), rule_version="", overridden=True, override_reason="复议机构同意延期"
+    )
+    before = Deadline.history.count()
+
+    assert _migrate_0003(settings) == 0
+
+    for case in (met, fixed):
+        reply = the(case, "reconsideration_reply")
+        assert (reply.due_on, reply.rule_version) == (dt.date(2021, 10, 18), "ARL-1999")
+    assert Deadline.history.count() == before
