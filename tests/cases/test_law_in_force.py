@@ -7,6 +7,7 @@ import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from cases.choices import Procedure
 from cases.models import Case, Deadline
@@ -14,6 +15,13 @@ from cases.services.cases import case_update
 from tests.cases.test_deadlines import dues, lawsuit, reconsideration, the
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # The messages are asserted in Chinese; an earlier test's request may leave English active.
+    with translation.override("zh-hans"):
+        yield
 
 
 def test_a_2021_reconsideration_reply_is_due_in_ten_calendar_days_under_the_old_law(agency, staff):
