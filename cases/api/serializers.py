@@ -19,6 +19,7 @@ from rest_framework import serializers
 from cases.choices import AbsenceReason, HearingKind, Instance, JudgmentForm, Kind, Outcome
 from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
 from cases.models import Agency, Case, Deadline, Hearing, Membership
+from cases.people import person_name
 from cases.permissions import visible_agency_ids
 from cases.services.cases import EDITABLE_FIELDS
 from casetracker.outcomes import Bucket
@@ -128,7 +129,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name", "agency", "role", "leader_rank", "title", "phone", "is_responsible_person"]
 
     def get_name(self, obj: Membership) -> str:
-        return obj.user.get_full_name() or obj.user.get_username()
+        return person_name(obj.user)
 
 
 # ---------------------------------------------------------------- cases

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import RESPONSIBLE_RANKS, LeaderRank, Role
+from cases.people import person_name
 from cases.querysets.agencies import AgencyQuerySet, MembershipQuerySet
 
 
@@ -95,7 +96,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.agency.code})"
+        return f"{person_name(self.user)} ({self.agency.code})"
 
     @property
     def is_responsible_person(self) -> bool:

@@ -1,15 +1,29 @@
-"""Reads for cases: scoping to the user, the year a case is handled in (D2), buckets (D3)."""
+"""Reads for cases: scoping to the user, the year a case is handled in (D2), buckets (D3),
+and the derived columns every list shows (next deadline, overdue, hearing summary).
+
+The API list, the ledger and its export, and the dashboard all read these columns
+from here, so "overdue" or "next deadline" means the same thing on every page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Case as When_
-from django.db.models import Q, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from cases.choices import HearingStatus, Status
 from casetracker.outcomes import BUCKET_OF, Bucket
+
+if TYPE_CHECKING:
+    from cases.models import Case  # noqa: F401
+    from cases.querysets.deadlines import DeadlineQuerySet
+    from cases.querysets.hearings import HearingQuerySet
+    from casetracker.calendar import WorkdayCalendar
 
 
 def bucket_expression(year: int | None = None) -> When_:
@@ -18,7 +32,7 @@ def bucket_expression(year: int | None = None) -> When_:
     The outcome -> bucket map itself lives in casetracker.outcomes; this only
     translates it into a CASE WHEN so the database can group by it.
     """
-    concluded = Q(status="concluded")
+    concluded = Q(status=Status.CONCLUDED)
     if year is not None:
         concluded &= Q(concluded_on__lte=dt.date(year, 12, 31))
     whens = [
@@ -28,7 +42,29 @@ def bucket_expression(year: int | None = None) -> When_:
     return When_(*whens, default=Value(Bucket.PENDING.value), output_field=models.CharField())
 
 
-class CaseQuerySet(models.QuerySet):
+def next_deadlines() -> DeadlineQuerySet:
+    """The correlated subquery behind "next deadline": the case's open bureau duties, soonest first.
+
+    Watched limits (the court's, the reviewing body's) are shown on the case but
+    are not the bureau's to meet, so they never make a case "next due" or overdue.
+    """
+    from cases.models import Deadline
+
+    return Deadline.objects.filter(case=OuterRef("pk")).open().bureau().order_by("due_on", "id")
+
+
+def _hearings() -> HearingQuerySet:
+    from cases.models import Hearing
+
+    return Hearing.objects.filter(case=OuterRef("pk"), archived_at__isnull=True)
+
+
+def _count(subquery: Any) -> Coalesce:
+    counted = subquery.order_by().values("case").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
     def for_user(self, user: Any) -> CaseQuerySet:
         """Cases the user may read (cases.permissions decides)."""
         from cases.permissions import visible_agency_ids
@@ -47,7 +83,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def open(self) -> CaseQuerySet:
-        return self.exclude(status="concluded")
+        return self.exclude(status=Status.CONCLUDED)
 
     def handled_in(self, year: int) -> CaseQuerySet:
         """D2: received on or before 31 Dec of the year and not concluded before 1 Jan."""
@@ -57,6 +93,58 @@ class CaseQuerySet(models.QuerySet):
 
     def with_bucket(self, year: int | None = None) -> CaseQuerySet:
         return self.annotate(bucket=bucket_expression(year))
+
+    def overdue(self, *, today: dt.date | None = None) -> CaseQuerySet:
+        """Overdue (已逾期): the case has an open bureau deadline whose due day has passed.
+
+        The one definition behind the API's ``has_overdue_deadline``, the ledger's
+        ``overdue`` filter and the dashboard; the deadlines themselves come from
+        ``Deadline.objects.overdue()``. Equivalent to "the next deadline is past due".
+        """
+        return self.filter(self._overdue(today))
+
+    def not_overdue(self, *, today: dt.date | None = None) -> CaseQuerySet:
+        return self.filter(~self._overdue(today))
+
+    @staticmethod
+    def _overdue(today: dt.date | None) -> Exists:
+        from cases.models import Deadline
+
+        return Exists(Deadline.objects.overdue(today=today).filter(case=OuterRef("pk")))
+
+    def with_next_deadline(
+        self, *, today: dt.date | None = None, calendar: WorkdayCalendar | None = None
+    ) -> CaseQuerySet:
+        """Annotate the next open bureau deadline: ``next_due``, ``next_deadline_id``,
+        ``next_rule``, ``next_title`` and ``next_urgency`` (a DeadlineUrgency code), one
+        correlated subquery each, so a page costs the same queries whatever its size."""
+        upcoming = next_deadlines()
+        with_level = upcoming.with_urgency(today=today, calendar=calendar)
+        return self.annotate(
+            next_due=Subquery(upcoming.values("due_on")[:1]),
+            next_deadline_id=Subquery(upcoming.values("id")[:1]),
+            next_rule=Subquery(upcoming.values("rule")[:1]),
+            next_title=Subquery(upcoming.values("title")[:1]),
+            next_urgency=Subquery(with_level.values("urgency")[:1]),
+        )
+
+    def with_hearing_summary(self) -> CaseQuerySet:
+        """Annotate ``hearings_count`` (not cancelled), ``hearings_held``, ``leader_attended``
+        (a responsible person attended a held hearing) and the next scheduled hearing
+        (``next_hearing_id``, ``next_hearing_at``, ``next_hearing_leader_id``)."""
+        hearings = _hearings()
+        held = hearings.filter(status=HearingStatus.HELD)
+        upcoming = hearings.filter(status=HearingStatus.SCHEDULED, scheduled_at__gte=timezone.now()).order_by(
+            "scheduled_at", "id"
+        )
+        return self.annotate(
+            hearings_count=_count(hearings.exclude(status=HearingStatus.CANCELLED)),
+            hearings_held=_count(held),
+            leader_attended=Exists(held.filter(responsible_person__isnull=False)),
+            next_hearing_id=Subquery(upcoming.values("id")[:1]),
+            next_hearing_at=Subquery(upcoming.values("scheduled_at")[:1]),
+            next_hearing_leader_id=Subquery(upcoming.values("expected_leader")[:1]),
+        )
 
     def search(self, text: str) -> CaseQuerySet:
         text = text.strip()

@@ -52,6 +52,13 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
         """Limits of the court, the reviewing body or the other side: watched, not reminded."""
         return self.filter(is_bureau_duty=False)
 
+    def overdue(self, *, today: dt.date | None = None) -> DeadlineQuerySet:
+        """Open bureau duties whose due day has passed: what makes a case overdue (已逾期).
+
+        The one definition: CaseQuerySet.overdue(), the dashboard and the API read it.
+        """
+        return self.open().bureau().filter(due_on__lt=today or timezone.localdate())
+
     def computed(self) -> DeadlineQuerySet:
         return self.exclude(rule=MANUAL)
 

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from cases.choices import HearingKind, HearingStatus
 from cases.models import Deadline, Hearing, Membership
 from cases.models.reminders import ReminderChannel
+from cases.people import person_name
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
 from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
@@ -178,11 +179,6 @@ def _case_url(case_id: int) -> str:
     return _first_url(("case-detail-page", "admin:cases_case_change"), case_id)
 
 
-def _name(user: Any) -> str:
-    """A name as Chinese staff write it, surname first (王建国), or the username."""
-    return f"{user.last_name}{user.first_name}".strip() or str(user.get_username())
-
-
 def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
     case = deadline.case
     due = deadline.due_on
@@ -220,7 +216,7 @@ def _hearing_words(hearing: Hearing, reminder: str) -> tuple[str, str]:
     case = hearing.case
     at = timezone.localtime(hearing.scheduled_at)
     escalation = reminder_kind(reminder) == ESCALATION_LEADER
-    leader = _name(hearing.expected_leader) if hearing.expected_leader else _("尚未安排")
+    leader = person_name(hearing.expected_leader) if hearing.expected_leader else _("尚未安排")
     title = f"{_hearing_head(hearing, escalation)}{case.number} {at:%Y-%m-%d %H:%M}"
     body = _("案件:%(number)s(%(applicant)s)\n%(kind)s时间:%(at)s\n地点:%(place)s\n拟出庭负责人:%(leader)s") % {
         "number": case.number, "applicant": case.applicant, "kind": hearing.get_kind_display(),

@@ -20,7 +20,6 @@ from cases.choices import Kind, Subject
 from cases.choices_deadlines import DeadlineUrgency
 from cases.models import Agency, Case, Deadline, Hearing
 from cases.querysets.statistics import yearly_statistics
-from cases.web.ledger import with_next_deadline
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
 
@@ -106,7 +105,7 @@ def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: Workda
     ids = scope.ids()
     if ids is not None:
         cases = cases.filter(agency_id__in=ids)
-    annotated = with_next_deadline(cases, today=today, calendar=calendar)
+    annotated = cases.with_next_deadline(today=today, calendar=calendar)
     counts = {level.value: Count("id", filter=Q(next_urgency=level.value)) for level in DeadlineUrgency}
     row = annotated.aggregate(**counts, none=Count("id", filter=Q(next_urgency__isnull=True)), total=Count("id"))
     levels = [{"code": level.value, "label": str(level.label), "count": row[level.value]} for level in DeadlineUrgency]
@@ -115,7 +114,7 @@ def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: Workda
 
 
 def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[int, list[Deadline]]:
-    queryset = Deadline.objects.for_user(user).open().bureau().filter(case__archived_at__isnull=True, due_on__lt=today)
+    queryset = Deadline.objects.for_user(user).overdue(today=today).filter(case__archived_at__isnull=True)
     ids = scope.ids()
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)

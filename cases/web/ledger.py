@@ -1,8 +1,8 @@
-"""The ledger (台账): which cases, filtered and sorted like the API, with each row's next deadline.
+"""The ledger (台账): which cases, filtered by the API's CaseFilterSet, with each row's next deadline.
 
-Every figure here is a database annotation: the next open bureau deadline and
-its urgency level come from correlated subqueries on the Deadline table, using
-the issue-3 urgency expression, so a page of 50 rows costs a fixed number of queries.
+The form below only renders and validates the filters in Chinese; the filtering
+itself is cases.filtersets.CaseFilterSet and the next deadline is
+CaseQuerySet.with_next_deadline(), so a page of 50 rows costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Prefetch
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Kind, Outcome, Status, Subject
-from cases.models import Agency, Case, Deadline
+from cases.filtersets import CaseFilterSet
+from cases.models import Agency, Case
+from cases.people import person_name
 from cases.querysets.cases import CaseQuerySet
 from casetracker.calendar import WorkdayCalendar
 
@@ -69,7 +72,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["handler"].queryset = (
             get_user_model().objects.filter(membership__agency__in=agencies).order_by("last_name", "first_name")
         )
-        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["handler"].label_from_instance = person_name
         self.show_agency = agencies.count() > 1
         if not self.show_agency:
             del self.fields["agency"]
@@ -81,46 +84,42 @@ class LedgerFilterForm(forms.Form):
         return {name: value for name, value in data.items() if value not in (None, "")}
 
 
-def with_next_deadline(queryset: CaseQuerySet, *, today: dt.date, calendar: WorkdayCalendar) -> CaseQuerySet:
-    """Annotate each case with its next open bureau deadline (id, due day, rule, title, urgency)."""
-    upcoming = Deadline.objects.filter(case=OuterRef("pk")).open().bureau().order_by("due_on", "id")
-    with_level = upcoming.with_urgency(today=today, calendar=calendar)
-    return queryset.annotate(
-        next_due=Subquery(upcoming.values("due_on")[:1]),
-        next_deadline_id=Subquery(upcoming.values("id")[:1]),
-        next_rule=Subquery(upcoming.values("rule")[:1]),
-        next_title=Subquery(upcoming.values("title")[:1]),
-        next_urgency=Subquery(with_level.values("urgency")[:1]),
-    )
+# Ledger parameters whose API name differs (the ledger's URLs predate the shared FilterSet).
+API_NAMES = {"overdue": "has_overdue_deadline"}
+
+
+def filterset_data(filters: dict[str, Any]) -> QueryDict:
+    """The ledger form's valid values as CaseFilterSet parameters (the API's names and values)."""
+    data = QueryDict(mutable=True)
+    for name, value in filters.items():
+        if name == "sort":
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, Agency):
+            value = value.code
+        elif hasattr(value, "pk"):
+            value = value.pk
+        data[API_NAMES.get(name, name)] = str(value)
+    return data
 
 
 def ledger_queryset(
     user: Any, filters: dict[str, Any], *, today: dt.date, calendar: WorkdayCalendar
 ) -> CaseQuerySet:
-    """The cases of the ledger: visible, not archived, filtered and sorted."""
+    """The cases of the ledger: visible, not archived, filtered by CaseFilterSet (the API's) and sorted."""
     handlers = Prefetch("handlers", queryset=get_user_model().objects.order_by("last_name", "first_name"))
     queryset = Case.objects.for_user(user).active().select_related("agency").prefetch_related(handlers)
-    queryset = with_next_deadline(queryset, today=today, calendar=calendar)
-    queryset = _apply_filters(queryset, filters, today)
-    return queryset.order_by(*_ordering(filters.get("sort") or DEFAULT_SORT))
+    queryset = queryset.with_next_deadline(today=today, calendar=calendar)
+    filterset = CaseFilterSet(data=filterset_data(filters), queryset=queryset, request=_Request(user))
+    return filterset.qs.order_by(*_ordering(filters.get("sort") or DEFAULT_SORT))
 
 
-def _apply_filters(queryset: CaseQuerySet, filters: dict[str, Any], today: dt.date) -> CaseQuerySet:
-    exact = {name: filters[name] for name in ("kind", "status", "outcome", "subject") if name in filters}
-    queryset = queryset.filter(**exact)
-    if "year" in filters:
-        queryset = queryset.handled_in(filters["year"])
-    if "handler" in filters:
-        queryset = queryset.filter(handlers=filters["handler"])
-    if "agency" in filters:
-        queryset = queryset.filter(agency=filters["agency"])
-    if filters.get("overdue") is True:
-        queryset = queryset.filter(next_due__lt=today)
-    elif filters.get("overdue") is False:
-        queryset = queryset.filter(Q(next_due__isnull=True) | Q(next_due__gte=today))
-    if "q" in filters:
-        queryset = queryset.search(filters["q"])
-    return queryset
+class _Request:
+    """What CaseFilterSet reads of a request: the user, to scope the agency choices."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
 
 
 def _ordering(sort: str) -> list[Any]:
@@ -128,4 +127,3 @@ def _ordering(sort: str) -> list[Any]:
     field = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
     expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
     return [expression, F("received_on").desc(), F("id").desc()]
-

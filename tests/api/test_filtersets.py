@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.api import filtersets
+from cases import filtersets
 from cases.choices import HearingStatus, LeaderRank, Role, Status
 from cases.models import Agency, Case, Deadline, Hearing, Membership
 from tests.factories import CaseFactory, HearingFactory, ReconsiderationFactory, member

@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.api.filtersets import DeadlineFilterSet
 from cases.api.views.common import ScopedViewSet, validated_input
+from cases.filtersets import DeadlineFilterSet
 from cases.models import Deadline
 from cases.services import deadlines as deadline_services
 from casetracker.periods import RULES

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.api.filtersets import HearingFilterSet
 from cases.api.views.common import IF_MATCH, ScopedViewSet, User, VersionedWrites, validated_input
+from cases.filtersets import HearingFilterSet
 from cases.models import Hearing
 from cases.services import hearings as hearing_services
 

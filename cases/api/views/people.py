@@ -10,8 +10,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins
 
 from cases.api import serializers as s
-from cases.api.filtersets import AgencyFilterSet, PersonFilterSet
 from cases.api.views.common import ScopedViewSet
+from cases.filtersets import AgencyFilterSet, PersonFilterSet
 from cases.models import Agency, Membership
 
 

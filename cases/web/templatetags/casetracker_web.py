@@ -8,6 +8,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
+from cases.people import person_name
 from casetracker.outcomes import OUTCOME_LABELS, Outcome
 from casetracker.periods import RULES
 
@@ -23,11 +24,8 @@ URGENCY_CLASSES = {
 
 @register.filter
 def person(user: Any) -> str:
-    """A user's name as staff write it (surname first), or the username."""
-    if user is None:
-        return ""
-    full = f"{user.last_name}{user.first_name}".strip()
-    return full or user.get_username()
+    """A user's name (cases.people.person_name: 王建国 for Chinese names), or the username."""
+    return person_name(user)
 
 
 @register.simple_tag

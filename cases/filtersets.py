@@ -1,5 +1,9 @@
 """One FilterSet per resource (NetBox style), each with a ``q`` search.
 
+Shared by the API lists and the pages (NetBox's ``filtersets.py`` serves both
+``views.py`` and ``api/views.py``): the ledger runs CaseFilterSet too, so a
+filter added here works in ``/api/cases/`` and on the ledger at once.
+
 tests/api/test_filtersets.py fails when a model field users filter on has no
 filter here, so a new field gets a filter or an explicit reason not to.
 Multi-valued filters repeat the parameter: ``?status=pending&status=suspended``.
@@ -12,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -33,7 +36,7 @@ from cases.choices import (
 )
 from cases.choices_deadlines import RULE_CHOICES, DeadlineStatus, DeadlineUrgency
 from cases.models import Agency, Case, Deadline, Hearing, Membership
-from cases.querysets.cases import bucket_expression
+from cases.querysets.cases import bucket_expression, next_deadlines
 from casetracker.outcomes import Bucket
 
 MAX_ID = 2**31 - 1
@@ -124,9 +127,11 @@ class CaseFilterSet(filters.FilterSet):
     updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                               label="Changed at or after (for syncing)")
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    has_overdue_deadline = MethodBooleanFilter(method="filter_overdue", label="Has an open deadline past due")
-    due_before = MethodDateFilter(method="filter_due", label="Next open deadline due on or before")
-    due_after = MethodDateFilter(method="filter_due", label="Next open deadline due on or after")
+    has_overdue_deadline = MethodBooleanFilter(
+        method="filter_overdue", label="Has an open bureau deadline past due (CaseQuerySet.overdue)"
+    )
+    due_before = MethodDateFilter(method="filter_due", label="Next open bureau deadline due on or before")
+    due_after = MethodDateFilter(method="filter_due", label="Next open bureau deadline due on or after")
     hearing_after = MethodDateFilter(method="filter_hearing", label="Has a hearing on or after")
     hearing_before = MethodDateFilter(method="filter_hearing", label="Has a hearing on or before")
     leader_attended = MethodBooleanFilter(
@@ -155,13 +160,12 @@ class CaseFilterSet(filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         if value is None:
             return queryset
-        overdue = Deadline.objects.open().filter(case=OuterRef("pk"), due_on__lt=timezone.localdate())
-        return queryset.filter(Exists(overdue) if value else ~Exists(overdue))
+        return queryset.overdue() if value else queryset.not_overdue()  # type: ignore[attr-defined]
 
     def filter_due(self, queryset: QuerySet[Case], name: str, value: dt.date | None) -> QuerySet[Case]:
         if value is None:
             return queryset
-        next_due = Deadline.objects.open().filter(case=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
+        next_due = next_deadlines().values("due_on")[:1]
         lookup = "lte" if name == "due_before" else "gte"
         return queryset.alias(next_due_on=Subquery(next_due)).filter(**{f"next_due_on__{lookup}": value})
 
