@@ -12,18 +12,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from cases.permissions import can_write, writable_agency_ids
-
-
-def agency_id_of(obj: Any) -> int | None:
-    """The agency an API object belongs to (an agency is its own)."""
-    from cases.models import Agency
-
-    if isinstance(obj, Agency):
-        return obj.pk
-    if hasattr(obj, "agency_id"):
-        return obj.agency_id
-    case = getattr(obj, "case", None)
-    return case.agency_id if case is not None else None
+from cases.querysets.scoped import agency_id_of
 
 
 def may_write_somewhere(user: Any) -> bool:

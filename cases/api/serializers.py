@@ -20,7 +20,6 @@ from cases.choices import AbsenceReason, HearingKind, Instance, JudgmentForm, Ki
 from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
 from cases.models import Agency, Case, Deadline, Hearing, Membership
 from cases.people import person_name
-from cases.permissions import visible_agency_ids
 from cases.services.cases import EDITABLE_FIELDS
 from casetracker.outcomes import Bucket
 from casetracker.periods import Duty, Unit
@@ -38,9 +37,7 @@ _EARLIEST_HEARING, _LATEST_HEARING = 2000, 2100
 
 
 def users_visible_to(user: Any) -> Any:
-    ids = visible_agency_ids(user)
-    users = User.objects.filter(membership__isnull=False)
-    return users if ids is None else users.filter(membership__agency_id__in=ids)
+    return User.objects.filter(membership__in=Membership.objects.for_user(user))
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

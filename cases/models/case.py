@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
 from cases.querysets.cases import CaseQuerySet
+from cases.querysets.documents import DocumentQuerySet
 from casetracker.outcomes import OUTCOMES_BY_KIND, WITHDRAWAL_OUTCOMES
 from casetracker.outcomes import Kind as LawKind
 
@@ -233,6 +234,7 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

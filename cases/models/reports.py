@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.querysets.scoped import ScopedQuerySet
+
 
 class ReportKind(models.TextChoices):
     YEAR_END = "year_end", _("年终报告")
@@ -23,12 +25,8 @@ class ReportKind(models.TextChoices):
     RUNNING = "running", _("本年实时统计")
 
 
-class YearlyReportQuerySet(models.QuerySet["YearlyReport"]):
-    def for_user(self, user: Any) -> YearlyReportQuerySet:
-        from cases.permissions import visible_agency_ids
-
-        ids = visible_agency_ids(user)
-        return self if ids is None else self.filter(agency_id__in=ids)
+class YearlyReportQuerySet(ScopedQuerySet["YearlyReport"]):
+    agency_lookup = "agency_id"
 
     def snapshots(self) -> YearlyReportQuerySet:
         """The frozen versions (year-end and on-demand), not the nightly running figures."""

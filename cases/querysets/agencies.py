@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from django.db import models
+from typing import TYPE_CHECKING
 
 from cases.choices import RESPONSIBLE_RANKS, Role
+from cases.querysets.scoped import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from cases.models import Agency, Membership  # noqa: F401
 
 
-class AgencyQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
-        from cases.permissions import visible_agency_ids
-
-        ids = visible_agency_ids(user)
-        return self if ids is None else self.filter(id__in=ids)
+class AgencyQuerySet(ScopedQuerySet["Agency"]):
+    agency_lookup = "pk"  # an agency is its own
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> MembershipQuerySet:
-        from cases.permissions import visible_agency_ids
-
-        ids = visible_agency_ids(user)
-        return self if ids is None else self.filter(agency_id__in=ids)
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
+    agency_lookup = "agency_id"
 
     def responsible_persons(self) -> MembershipQuerySet:
         """Leaders whose rank counts under SPC20 Art. 2."""

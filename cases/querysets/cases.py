@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.choices import HearingStatus, Status
+from cases.querysets.scoped import ScopedQuerySet
 from casetracker.outcomes import BUCKET_OF, Bucket
 
 if TYPE_CHECKING:
@@ -64,19 +65,8 @@ def _count(subquery: Any) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    def for_user(self, user: Any) -> CaseQuerySet:
-        """Cases the user may read (cases.permissions decides)."""
-        from cases.permissions import visible_agency_ids
-
-        ids = visible_agency_ids(user)
-        return self if ids is None else self.filter(agency_id__in=ids)
-
-    def writable_by(self, user: Any) -> CaseQuerySet:
-        from cases.permissions import writable_agency_ids
-
-        ids = writable_agency_ids(user)
-        return self if ids is None else self.filter(agency_id__in=ids)
+class CaseQuerySet(ScopedQuerySet["Case"]):
+    agency_lookup = "agency_id"
 
     def active(self) -> CaseQuerySet:
         """Not archived: archived cases are kept but left out of ledgers and figures."""

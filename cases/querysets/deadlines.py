@@ -11,6 +11,7 @@ from django.db.models import Value, When
 from django.utils import timezone
 
 from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.querysets.scoped import ScopedQuerySet
 from casetracker.calendar import WorkdayCalendar
 from casetracker.periods import MANUAL, UrgencyBounds, urgency_bounds
 
@@ -33,13 +34,8 @@ def urgency_expression(bounds: UrgencyBounds) -> SqlCase:
     )
 
 
-class DeadlineQuerySet(models.QuerySet["Deadline"]):
-    def for_user(self, user: Any) -> DeadlineQuerySet:
-        """Deadlines of cases the user may read (cases.permissions decides)."""
-        from cases.permissions import visible_agency_ids
-
-        ids = visible_agency_ids(user)
-        return self if ids is None else self.filter(case__agency_id__in=ids)
+class DeadlineQuerySet(ScopedQuerySet["Deadline"]):
+    agency_lookup = "case__agency_id"
 
     def open(self) -> DeadlineQuerySet:
         return self.filter(status=DeadlineStatus.OPEN)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.models import Case, Document
+from cases.models import Document
 from cases.services.documents import document_archive, document_upload
 from cases.web.forms import DeadlineWaiveForm, DocumentForm
 from cases.web.views.common import ensure_writer, run_service, writable_case
@@ -33,8 +33,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_document(request: HttpRequest, pk: int) -> Document:
-    cases = Case.objects.for_user(request.user).active()
-    queryset = Document.objects.filter(case__in=cases, archived_at__isnull=True).select_related("case")
+    queryset = Document.objects.for_user(request.user).active().select_related("case")
     return get_object_or_404(queryset, pk=pk)
 
 
