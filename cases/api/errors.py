@@ -4,8 +4,8 @@
 
 Domain errors from the services (Django ValidationError, PermissionDenied,
 StaleVersion) are mapped here, so views never build error responses by hand.
-A stale ``If-Match`` is a 412 (PreconditionFailed); a stale ``version`` in the
-body is a 409 (StaleVersion). Messages follow the request's language
+A service's StaleVersion is a 412 when the request's ``If-Match`` named another
+version, else (a stale ``version`` in the body) a 409. Messages follow the request's language
 (Accept-Language: zh-hans by default, en on request).
 """
 
@@ -31,16 +31,20 @@ from cases.errors import StaleVersion
 logger = logging.getLogger(__name__)
 
 
-class PreconditionFailed(exceptions.APIException):
-    """The If-Match header names a version the record no longer has; nothing was saved."""
+PRECONDITION_FAILED = gettext_lazy("记录已被他人修改(If-Match 与当前版本不符),未保存。")
 
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = gettext_lazy("记录已被他人修改(If-Match 与当前版本不符),未保存。")
-    default_code = "precondition_failed"
 
-    def __init__(self, current_version: int | None = None) -> None:
-        super().__init__()
-        self.current_version = current_version
+def if_match_versions(header: str) -> set[int] | None:
+    """The versions an If-Match header names; None for ``*`` (any version)."""
+    versions: set[int] = set()
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return None
+        tag = tag.removeprefix("W/").strip('"')
+        if tag.isdigit() and len(tag) < 12:
+            versions.add(int(tag))
+    return versions  # empty when malformed: matches nothing, so 412
 
 
 def _key(key: Any) -> str:
@@ -77,12 +81,24 @@ def _body(detail: Any, code: str, errors: dict[str, list[str]] | None = None, **
     return {"detail": str(detail), "code": code, "errors": errors or {}, **extra}
 
 
+def _stale(exc: StaleVersion, request: Any) -> Response:
+    """412 when the If-Match header named another version than the record's, else 409."""
+    header = request.headers.get("If-Match") if request is not None else None
+    versions = if_match_versions(header) if header is not None else None
+    if versions is not None and exc.current_version not in versions:
+        return Response(
+            _body(PRECONDITION_FAILED, "precondition_failed", current_version=exc.current_version),
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    return Response(
+        _body(exc, "stale_version", {"version": [str(exc)]}, current_version=exc.current_version),
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleVersion):
-        return Response(
-            _body(exc, "stale_version", {"version": [str(exc)]}, current_version=exc.current_version),
-            status=status.HTTP_409_CONFLICT,
-        )
+        return _stale(exc, context.get("request"))
     if isinstance(exc, DjangoValidationError):
         return Response(
             _body(_("输入有误,未保存。"), "invalid", _django_errors(exc)), status=status.HTTP_400_BAD_REQUEST
@@ -102,8 +118,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = _body(_("输入有误,未保存。"), "invalid", _flatten(exc.detail))
-    elif isinstance(exc, PreconditionFailed):
-        response.data = _body(exc.detail, exc.default_code, current_version=exc.current_version)
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", "error")

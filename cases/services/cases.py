@@ -211,11 +211,11 @@ def case_reopen(
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: Any, reason: str) -> Case:
+def case_archive(*, case: Case, by: Any, reason: str, expected_version: int | None = None) -> Case:
     """Archive instead of delete: the case leaves ledgers and figures but is kept."""
     ensure_can_write(by, case.agency_id)
     reason = require_reason(reason)
-    case = lock(case)
+    case = lock(case, expected_version=expected_version)
     if case.archived_at is not None:
         raise ValidationError(_("案件已归档。"))
     case.archived_at = timezone.now()
@@ -224,10 +224,10 @@ def case_archive(*, case: Case, by: Any, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_unarchive(*, case: Case, by: Any, reason: str) -> Case:
+def case_unarchive(*, case: Case, by: Any, reason: str, expected_version: int | None = None) -> Case:
     ensure_can_write(by, case.agency_id)
     reason = require_reason(reason)
-    case = lock(case)
+    case = lock(case, expected_version=expected_version)
     case.archived_at = None
     save_with_history(case, by=by, reason=_("取消归档:%(r)s") % {"r": reason}, update_fields=["archived_at"])
     return case

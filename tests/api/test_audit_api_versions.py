@@ -131,3 +131,35 @@ def test_it_leaves_a_hearing_scheduled_after_a_stale_cancel(api, agency):
     assert response.status_code == 412
     hearing.refresh_from_db()
     assert (hearing.status, hearing.version) == (HearingStatus.SCHEDULED, 2)
+
+
+def test_if_match_and_the_body_version_reach_the_service_as_its_expected_version(api, agency, monkeypatch):
+    from cases.services import cases as case_services
+
+    seen, real = [], case_services.case_suspend
+    monkeypatch.setattr(case_services, "case_suspend", lambda **kw: seen.append(kw["expected_version"]) or real(**kw))
+    case = _case(agency)
+    api.post(f"/api/cases/{case.pk}/suspend/", {"reason": "等待另案"}, format="json", HTTP_IF_MATCH='"3"')
+    api.post(f"/api/cases/{case.pk}/resume/", {"reason": "", "version": 4}, format="json")
+
+    assert seen == [3]
+    assert Case.objects.get(pk=case.pk).version == 5
+
+
+def test_a_write_that_races_past_the_view_is_refused_by_the_service_with_412(api, agency, monkeypatch):
+    """The view holds no lock: the service's own check under its row lock catches the race."""
+    from cases.services import cases as case_services
+
+    real = case_services.case_suspend
+
+    def someone_else_writes_first(**kw):
+        Case.objects.filter(pk=kw["case"].pk).update(version=4)
+        return real(**kw)
+
+    monkeypatch.setattr(case_services, "case_suspend", someone_else_writes_first)
+    case = _case(agency)
+    response = api.post(f"/api/cases/{case.pk}/suspend/", {"reason": "等待另案"}, format="json",
+                        HTTP_IF_MATCH='"3"')
+
+    assert (response.status_code, response.json()["current_version"]) == (412, 4)
+    assert Case.objects.get(pk=case.pk).status == Status.PENDING

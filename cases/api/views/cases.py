@@ -95,22 +95,21 @@ class CaseViewSet(
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
         case = self.get_object()
         data = validated_input(s.CaseWriteSerializer, request, instance=case, partial=partial)
-        version = data.pop("version", None)
+        expected = self.expected_version(case, data.pop("version", None))
         data.pop("agency", None)
         handlers = data.pop("handlers", None)
         if handlers is not None:
             _check_handlers(handlers, case.agency_id)
-
-        def write() -> Case:
-            with renamed_errors(_CASE_FIELD_NAMES):
-                return case_services.case_update(case=case, by=request.user, data=data, handlers=handlers)
-
-        return self._respond(self.guarded(case, version, write))
+        with renamed_errors(_CASE_FIELD_NAMES):
+            case = case_services.case_update(
+                case=case, by=request.user, data=data, handlers=handlers, expected_version=expected
+            )
+        return self._respond(case)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
-    def _act(self, serializer_class: type[Any], call: Callable[[Case, dict[str, Any]], Case],
+    def _act(self, serializer_class: type[Any], call: Callable[[Case, dict[str, Any], int | None], Case],
              names: dict[str, str] | None = None) -> Response:
         return super()._act(serializer_class, call, names or _CASE_FIELD_NAMES)
 
@@ -118,8 +117,8 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def conclude(self, request: Request, pk: str | None = None) -> Response:
         """Record how the proceeding ended (D8 outcome code, conclusion date)."""
-        return self._act(s.ConcludeSerializer, lambda case, d: case_services.case_conclude(
-            case=case, by=request.user, outcome=d["outcome"], concluded_on=d["concluded_on"],
+        return self._act(s.ConcludeSerializer, lambda case, d, v: case_services.case_conclude(
+            case=case, by=request.user, expected_version=v, outcome=d["outcome"], concluded_on=d["concluded_on"],
             act_changed=d["act_changed"], decision_number=d["document_number"],
         ), names={"decision_number": "document_number"})
 
@@ -127,40 +126,40 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str | None = None) -> Response:
         """中止: the case stays pending in the figures (D2)."""
-        return self._act(s.SuspendSerializer, lambda case, d: case_services.case_suspend(
-            case=case, by=request.user, reason=d["reason"], suspended_on=d.get("suspended_on"),
+        return self._act(s.SuspendSerializer, lambda case, d, v: case_services.case_suspend(
+            case=case, by=request.user, expected_version=v, reason=d["reason"], suspended_on=d.get("suspended_on"),
         ))
 
     @extend_schema(request=s.OptionalReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str | None = None) -> Response:
         """Resume a suspended case (恢复审理)."""
-        return self._act(s.OptionalReasonSerializer, lambda case, d: case_services.case_resume(
-            case=case, by=request.user, reason=d["reason"],
+        return self._act(s.OptionalReasonSerializer, lambda case, d, v: case_services.case_resume(
+            case=case, by=request.user, expected_version=v, reason=d["reason"],
         ))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Undo a conclusion entered by mistake; the old outcome stays in the history."""
-        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_reopen(
-            case=case, by=request.user, reason=d["reason"],
+        return self._act(s.ReasonSerializer, lambda case, d, v: case_services.case_reopen(
+            case=case, by=request.user, expected_version=v, reason=d["reason"],
         ))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, pk: str | None = None) -> Response:
         """Archive instead of delete: the case leaves lists and figures but is kept."""
-        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_archive(
-            case=case, by=request.user, reason=d["reason"],
+        return self._act(s.ReasonSerializer, lambda case, d, v: case_services.case_archive(
+            case=case, by=request.user, expected_version=v, reason=d["reason"],
         ))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def unarchive(self, request: Request, pk: str | None = None) -> Response:
         """Bring an archived case back."""
-        return self._act(s.ReasonSerializer, lambda case, d: case_services.case_unarchive(
-            case=case, by=request.user, reason=d["reason"],
+        return self._act(s.ReasonSerializer, lambda case, d, v: case_services.case_unarchive(
+            case=case, by=request.user, expected_version=v, reason=d["reason"],
         ))
 
 

@@ -3,7 +3,7 @@
 Every ``get_queryset()`` starts from ``for_user(user)``, so another agency's
 object is a 404 for every method, actions included. Writes on versioned records
 accept ``If-Match: "<version>"`` (stale -> 412) or a ``version`` field (stale ->
-409); both are checked under the row lock the service then works under.
+409); both become the service's ``expected_version``, checked under its row lock.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -25,11 +24,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.api.errors import PreconditionFailed
+from cases.api.errors import if_match_versions
 from cases.api.permissions import AgencyScopedPermission
+from cases.errors import StaleVersion
 
 User = get_user_model()
-T = TypeVar("T")
 
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -59,19 +58,6 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return super().get_object()
 
 
-def _if_match_versions(header: str) -> set[int] | None:
-    """The versions an If-Match header names; None for ``*`` (any version)."""
-    versions: set[int] = set()
-    for tag in header.split(","):
-        tag = tag.strip()
-        if tag == "*":
-            return None
-        tag = tag.removeprefix("W/").strip('"')
-        if tag.isdigit() and len(tag) < 12:
-            versions.add(int(tag))
-    return versions  # empty when malformed: matches nothing, so 412
-
-
 @contextmanager
 def renamed_errors(names: dict[str, str]) -> Iterator[None]:
     """Report service errors under the API's field names (e.g. litigation_instance -> instance)."""
@@ -86,44 +72,45 @@ def renamed_errors(names: dict[str, str]) -> Iterator[None]:
 
 
 class VersionedWrites:
-    """Check If-Match and ``version`` under a row lock, then let the service write."""
+    """Turn If-Match and a body ``version`` into the service's ``expected_version``.
+
+    The service checks it under its own row lock and raises StaleVersion; the one
+    exception handler (cases.api.errors) answers 412 when the If-Match header was
+    stale and 409 when the body's version was. No lock or transaction here.
+    """
 
     request: Request
     get_object: Callable[[], Any]
     _respond: Callable[[Any], Response]
 
-    def _act(self, serializer_class: type[Any], call: Callable[[Any, dict[str, Any]], Any],
+    def _act(self, serializer_class: type[Any], call: Callable[[Any, dict[str, Any], int | None], Any],
              names: dict[str, str] | None = None) -> Response:
-        """A POST action on one record: validate the body, check the version, call the service, answer.
-
-        ``names`` reports the service's field errors under the API's field names.
-        """
+        """A POST action on one record: validate the body, call the service with the
+        expected version, answer. ``names`` reports the service's field errors under
+        the API's field names."""
         obj = self.get_object()
         data = validated_input(serializer_class, self.request)
-        version = data.pop("version", None)
+        expected = self.expected_version(obj, data.pop("version", None))
+        with renamed_errors(names) if names else nullcontext():
+            return self._respond(call(obj, data, expected))
 
-        def write() -> Any:
-            with renamed_errors(names) if names else nullcontext():
-                return call(obj, data)
+    def expected_version(self, obj: Any, body_version: int | None) -> int | None:
+        """The version the caller edited, from If-Match (``*`` = any) and/or the body's ``version``.
 
-        return self._respond(self.guarded(obj, version, write))
-
-    def guarded(self, obj: Any, body_version: int | None, write: Callable[[], T]) -> T:
-        header = self.request.headers.get("If-Match")
+        A header or body that disagrees with the record as read is refused at once;
+        otherwise the service re-checks under its lock, so a write racing in between
+        is refused there.
+        """
         if not hasattr(obj, "version"):
-            return write()
-        with transaction.atomic():
-            # select_for_update keeps the row locked until the service's own lock and save.
-            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-            if header is not None:
-                versions = _if_match_versions(header)
-                if versions is not None and locked.version not in versions:
-                    raise PreconditionFailed(locked.version)
-            if body_version is not None and body_version != locked.version:
-                from cases.errors import StaleVersion
-
-                raise StaleVersion(locked.version)
-            return write()
+            return None
+        header = self.request.headers.get("If-Match")
+        tags = if_match_versions(header) if header is not None else None
+        if tags is not None and obj.version not in tags:
+            raise StaleVersion(obj.version)
+        from_header = obj.version if tags is not None else None
+        if from_header is not None and body_version is not None and body_version != from_header:
+            raise StaleVersion(obj.version)
+        return from_header if from_header is not None else body_version
 
     @staticmethod
     def with_etag(response: Response, obj: Any) -> Response:

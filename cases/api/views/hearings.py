@@ -57,15 +57,12 @@ class HearingViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixi
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any) -> Response:
         hearing = self.get_object()
         data = validated_input(s.HearingUpdateSerializer, request, partial=partial)
-        version = data.pop("version", None)
+        expected = self.expected_version(hearing, data.pop("version", None))
         leader = data.pop("expected_leader", ...)
-
-        def write() -> Hearing:
-            return hearing_services.hearing_reschedule(
-                hearing=hearing, by=request.user, expected_leader=leader, **data
-            )
-
-        return self._respond(self.guarded(hearing, version, write))
+        hearing = hearing_services.hearing_reschedule(
+            hearing=hearing, by=request.user, expected_leader=leader, expected_version=expected, **data
+        )
+        return self._respond(hearing)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
@@ -76,8 +73,8 @@ class HearingViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixi
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str | None = None) -> Response:
         """Record that the hearing was held and who of the bureau attended (D7)."""
-        return self._act(s.HearingRecordSerializer, lambda hearing, d: hearing_services.hearing_record(
-            hearing=hearing, by=request.user, responsible_person=d["responsible_person"],
+        return self._act(s.HearingRecordSerializer, lambda hearing, d, v: hearing_services.hearing_record(
+            hearing=hearing, by=request.user, expected_version=v, responsible_person=d["responsible_person"],
             staff=d.get("staff", ()), lawyer_names=d["lawyer_names"], absence_reason=d["absence_reason"],
             absence_detail=d["absence_detail"], absence_proof=d.get("absence_proof"), notes=d["notes"],
         ))
@@ -85,13 +82,13 @@ class HearingViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixi
     @extend_schema(request=s.ReasonSerializer, responses=s.HearingSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def postpone(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(s.ReasonSerializer, lambda hearing, d: hearing_services.hearing_postpone(
-            hearing=hearing, by=request.user, reason=d["reason"],
+        return self._act(s.ReasonSerializer, lambda hearing, d, v: hearing_services.hearing_postpone(
+            hearing=hearing, by=request.user, expected_version=v, reason=d["reason"],
         ))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.HearingSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self._act(s.ReasonSerializer, lambda hearing, d: hearing_services.hearing_cancel(
-            hearing=hearing, by=request.user, reason=d["reason"],
+        return self._act(s.ReasonSerializer, lambda hearing, d, v: hearing_services.hearing_cancel(
+            hearing=hearing, by=request.user, expected_version=v, reason=d["reason"],
         ))
