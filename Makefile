@@ -38,6 +38,7 @@ test: setup
 	else echo "Browser tests: SKIPPED (Chromium not found; apt-get install chromium)"; fi
 	$(BIN)/python manage.py check
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup

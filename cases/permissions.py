@@ -7,25 +7,30 @@ Every queryset in the web pages and the API goes through these functions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cases.choices import Role
+from cases.users import Viewer
+
+if TYPE_CHECKING:
+    from cases.models import Membership
 
 
-def _membership(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
+def _membership(user: Viewer) -> Membership | None:
+    if user is None or not user.is_authenticated:
         return None
-    return getattr(user, "membership", None)
+    member: Membership | None = getattr(user, "membership", None)
+    return member
 
 
-def is_admin(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_admin(user: Viewer) -> bool:
+    if user is None or not user.is_authenticated:
         return False
     member = _membership(user)
     return bool(user.is_superuser or (member is not None and member.role == Role.ADMIN))
 
 
-def visible_agency_ids(user: Any) -> set[int] | None:
+def visible_agency_ids(user: Viewer) -> set[int] | None:
     """Agency ids the user may read; None means every agency."""
     if is_admin(user):
         return None
@@ -37,7 +42,7 @@ def visible_agency_ids(user: Any) -> set[int] | None:
     return {member.agency_id}
 
 
-def writable_agency_ids(user: Any) -> set[int] | None:
+def writable_agency_ids(user: Viewer) -> set[int] | None:
     """Agency ids the user may change records of; None means every agency."""
     if is_admin(user):
         return None
@@ -47,11 +52,11 @@ def writable_agency_ids(user: Any) -> set[int] | None:
     return {member.agency_id}
 
 
-def can_write(user: Any, agency_id: int) -> bool:
+def can_write(user: Viewer, agency_id: int) -> bool:
     ids = writable_agency_ids(user)
     return ids is None or agency_id in ids
 
 
-def can_read(user: Any, agency_id: int) -> bool:
+def can_read(user: Viewer, agency_id: int) -> bool:
     ids = visible_agency_ids(user)
     return ids is None or agency_id in ids

@@ -43,6 +43,9 @@ def bucket_expression(year: int | None = None) -> When_:
     return When_(*whens, default=Value(Bucket.PENDING.value), output_field=models.CharField())
 
 
+URGENCY = ("urgency",)  # the annotation DeadlineQuerySet.with_urgency() adds (no model field)
+
+
 def next_deadlines() -> DeadlineQuerySet:
     """The correlated subquery behind "next deadline": the case's open bureau duties, soonest first.
 
@@ -115,7 +118,7 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
             next_deadline_id=Subquery(upcoming.values("id")[:1]),
             next_rule=Subquery(upcoming.values("rule")[:1]),
             next_title=Subquery(upcoming.values("title")[:1]),
-            next_urgency=Subquery(with_level.values("urgency")[:1]),
+            next_urgency=Subquery(with_level.values(*URGENCY)[:1]),
         )
 
     def with_hearing_summary(self) -> CaseQuerySet:

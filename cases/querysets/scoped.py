@@ -15,6 +15,8 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 
+from cases.users import Viewer
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -23,13 +25,13 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     agency_lookup: ClassVar[str] = "agency_id"
 
-    def for_user(self, user: Any) -> Any:
+    def for_user(self, user: Viewer) -> Any:
         """Rows the user may read; administrators see every agency's, nobody signed in sees none."""
         from cases.permissions import visible_agency_ids
 
         return self._within(visible_agency_ids(user))
 
-    def writable_by(self, user: Any) -> Any:
+    def writable_by(self, user: Viewer) -> Any:
         """Rows the user may change (legal staff of the row's agency, or an administrator)."""
         from cases.permissions import writable_agency_ids
 

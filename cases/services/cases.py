@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from cases.choices import Kind, Status
 from cases.models import Agency, Case
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.deadlines import deadlines_check, deadlines_sync
+from cases.users import Actor
 from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits
 
 # Fields a user may set on create or edit; status and outcome move only through
@@ -61,7 +62,9 @@ def case_validate(case: Case) -> None:
     the messages land on their fields instead of failing the save.
     """
     errors: dict[str, list[str]] = {}
-    checks = (case.full_clean, lambda: _check_previous(case), lambda: _check_facts(case), lambda: deadlines_check(case))
+    checks: tuple[Callable[[], None], ...] = (
+        case.full_clean, lambda: _check_previous(case), lambda: _check_facts(case), lambda: deadlines_check(case),
+    )
     for check in checks:
         try:
             check()
@@ -74,7 +77,7 @@ def case_validate(case: Case) -> None:
 
 @transaction.atomic
 def case_create(
-    *, agency: Agency, by: Any, handlers: Iterable[Any] = (), **fields: Any
+    *, agency: Agency, by: Actor, handlers: Iterable[Any] = (), **fields: Any
 ) -> Case:
     """Log a new proceeding: it starts pending and gets its statutory deadlines."""
     ensure_can_write(by, agency.pk)
@@ -98,7 +101,7 @@ def case_create(
 def case_update(
     *,
     case: Case,
-    by: Any,
+    by: Actor,
     data: Mapping[str, Any],
     expected_version: int | None = None,
     handlers: Iterable[Any] | None = None,
@@ -133,7 +136,7 @@ def case_conclude(
     case: Case,
     outcome: str,
     concluded_on: dt.date,
-    by: Any,
+    by: Actor,
     act_changed: bool = False,
     decision_number: str = "",
     expected_version: int | None = None,
@@ -162,7 +165,7 @@ def case_conclude(
 
 @transaction.atomic
 def case_suspend(
-    *, case: Case, by: Any, reason: str, suspended_on: dt.date | None = None,
+    *, case: Case, by: Actor, reason: str, suspended_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """中止 (ARL 39 / ALL): the case stays pending in the figures (D2)."""
@@ -178,7 +181,7 @@ def case_suspend(
 
 @transaction.atomic
 def case_resume(
-    *, case: Case, by: Any, reason: str = "", expected_version: int | None = None
+    *, case: Case, by: Actor, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """恢复审理 after a suspension."""
     ensure_can_write(by, case.agency_id)
@@ -193,7 +196,7 @@ def case_resume(
 
 @transaction.atomic
 def case_reopen(
-    *, case: Case, by: Any, reason: str, expected_version: int | None = None
+    *, case: Case, by: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """Undo a conclusion entered by mistake; the old outcome stays in the history."""
     ensure_can_write(by, case.agency_id)
@@ -211,7 +214,7 @@ def case_reopen(
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: Any, reason: str, expected_version: int | None = None) -> Case:
+def case_archive(*, case: Case, by: Actor, reason: str, expected_version: int | None = None) -> Case:
     """Archive instead of delete: the case leaves ledgers and figures but is kept."""
     ensure_can_write(by, case.agency_id)
     reason = require_reason(reason)
@@ -224,7 +227,7 @@ def case_archive(*, case: Case, by: Any, reason: str, expected_version: int | No
 
 
 @transaction.atomic
-def case_unarchive(*, case: Case, by: Any, reason: str, expected_version: int | None = None) -> Case:
+def case_unarchive(*, case: Case, by: Actor, reason: str, expected_version: int | None = None) -> Case:
     ensure_can_write(by, case.agency_id)
     reason = require_reason(reason)
     case = lock(case, expected_version=expected_version)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from cases.errors import StaleVersion
 from cases.permissions import can_write
+from cases.users import Actor
 
 M = TypeVar("M", bound=models.Model)
 
 
-def ensure_can_write(user: Any, agency_id: int) -> None:
+def ensure_can_write(user: Actor, agency_id: int) -> None:
     if user is not None and not can_write(user, agency_id):
         raise PermissionDenied(_("您无权修改该机关的案件。"))
 
@@ -29,7 +30,7 @@ def lock(instance: M, *, expected_version: int | None = None) -> M:
 
 
 def save_with_history(
-    instance: models.Model, *, by: Any, reason: str, update_fields: list[str] | None = None
+    instance: models.Model, *, by: Actor, reason: str, update_fields: list[str] | None = None
 ) -> None:
     """full_clean, bump the version, save, and leave who and why in the history row."""
     try:
@@ -37,7 +38,7 @@ def save_with_history(
     except ValidationError:
         raise
     if update_fields is not None and hasattr(instance, "version"):
-        instance.version += 1  # type: ignore[attr-defined]
+        instance.version += 1
         update_fields = sorted(set(update_fields) | {"version", "updated_at"})
     instance._change_reason = reason  # type: ignore[attr-defined]
     if by is not None and getattr(by, "is_authenticated", False):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,7 @@ from cases.models.deadlines import Deadline, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from cases.users import Actor
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
 from casetracker.periods import MANUAL, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
 
@@ -195,7 +196,7 @@ def expected_triggers(case: Case) -> dict[str, Trigger]:
 
 
 def _recompute(
-    deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Any, why: str, field: str = "trigger_on"
+    deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Actor, why: str, field: str = "trigger_on"
 ) -> bool:
     """Recompute one open computed deadline from ``day``; save with history if it moved."""
     period = _compute(get_rule(deadline.rule), day, calendar, field)
@@ -212,7 +213,7 @@ def _recompute(
     return True
 
 
-def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Any, note: str, auto: bool = False) -> None:
+def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: str, auto: bool = False) -> None:
     deadline.status, deadline.close_note, deadline.auto_closed = status, note, auto
     is_open = status == DeadlineStatus.OPEN
     deadline.closed_at = None if is_open else timezone.now()
@@ -222,7 +223,7 @@ def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Any, note: st
 
 
 def _sync_open(
-    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
+    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Actor
 ) -> bool:
     """Bring one open computed deadline in line with the facts; False if it no longer applies."""
     trigger = expected.get(deadline.rule)
@@ -241,7 +242,7 @@ def _sync_open(
 
 
 def _sync_one(
-    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Any
+    deadline: Deadline, expected: dict[str, Trigger], concluded: bool, calendar: WorkdayCalendar, by: Actor
 ) -> bool:
     """Sync one computed deadline; True when it stands for its rule family (no new one is made)."""
     if deadline.status == DeadlineStatus.OPEN:
@@ -258,7 +259,7 @@ def _sync_one(
     return True
 
 
-def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Any) -> Deadline:
+def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
     period = _compute(rule, trigger.day, calendar, trigger.field)
     deadline = Deadline(
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
@@ -287,7 +288,7 @@ def deadlines_check(case: Case) -> None:
 
 
 @transaction.atomic
-def deadlines_sync(*, case: Case, by: Any) -> None:
+def deadlines_sync(*, case: Case, by: Actor) -> None:
     """Create, recompute, remove or waive the computed deadlines of a case from its facts.
 
     Called by the case services after every change of a case (no permission check
@@ -307,7 +308,7 @@ def deadlines_sync(*, case: Case, by: Any) -> None:
 
 
 def deadlines_recompute(
-    *, deadlines: DeadlineQuerySet, by: Any, why: str, calendar: WorkdayCalendar | None = None
+    *, deadlines: DeadlineQuerySet, by: Actor, why: str, calendar: WorkdayCalendar | None = None
 ) -> list[Deadline]:
     """Recompute open, computed, not overridden deadlines; return the ones that moved."""
     calendar = calendar or workday_calendar()
@@ -331,7 +332,7 @@ def _check_due(due_on: dt.date | str, trigger_on: dt.date | None) -> dt.date:
 
 @transaction.atomic
 def deadline_add_manual(
-    *, case: Case, title: str, due_on: dt.date | str, by: Any, is_bureau_duty: bool = True
+    *, case: Case, title: str, due_on: dt.date | str, by: Actor, is_bureau_duty: bool = True
 ) -> Deadline:
     """A deadline staff type in by hand (title, due date); reminded like a statutory one."""
     ensure_can_write(by, case.agency_id)
@@ -344,7 +345,7 @@ def deadline_add_manual(
     return deadline
 
 
-def _lock_open(deadline: Deadline, by: Any) -> Deadline:
+def _lock_open(deadline: Deadline, by: Actor) -> Deadline:
     ensure_can_write(by, deadline.case.agency_id)
     deadline = lock(deadline)
     if deadline.status != DeadlineStatus.OPEN:
@@ -353,7 +354,7 @@ def _lock_open(deadline: Deadline, by: Any) -> Deadline:
 
 
 @transaction.atomic
-def deadline_complete(*, deadline: Deadline, by: Any, note: str = "") -> Deadline:
+def deadline_complete(*, deadline: Deadline, by: Actor, note: str = "") -> Deadline:
     """The duty was done in time (e.g. the reply was filed): status met."""
     deadline = _lock_open(deadline, by)
     _set_status(deadline, DeadlineStatus.MET, by=by, note=note.strip())
@@ -361,7 +362,7 @@ def deadline_complete(*, deadline: Deadline, by: Any, note: str = "") -> Deadlin
 
 
 @transaction.atomic
-def deadline_miss(*, deadline: Deadline, by: Any, note: str = "") -> Deadline:
+def deadline_miss(*, deadline: Deadline, by: Actor, note: str = "") -> Deadline:
     """The period ran out without the act: status missed (kept for the record)."""
     deadline = _lock_open(deadline, by)
     _set_status(deadline, DeadlineStatus.MISSED, by=by, note=note.strip())
@@ -369,7 +370,7 @@ def deadline_miss(*, deadline: Deadline, by: Any, note: str = "") -> Deadline:
 
 
 @transaction.atomic
-def deadline_waive(*, deadline: Deadline, by: Any, reason: str) -> Deadline:
+def deadline_waive(*, deadline: Deadline, by: Actor, reason: str) -> Deadline:
     """The deadline no longer applies (e.g. the application was withdrawn): status waived."""
     reason = require_reason(reason)
     deadline = _lock_open(deadline, by)
@@ -378,7 +379,7 @@ def deadline_waive(*, deadline: Deadline, by: Any, reason: str) -> Deadline:
 
 
 @transaction.atomic
-def deadline_override(*, deadline: Deadline, due_on: dt.date | str, reason: str, by: Any) -> Deadline:
+def deadline_override(*, deadline: Deadline, due_on: dt.date | str, reason: str, by: Actor) -> Deadline:
     """Set the due date by hand (e.g. the court extended it); facts no longer move it."""
     reason = require_reason(reason)
     deadline = _lock_open(deadline, by)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Document
 from cases.services.common import ensure_can_write, require_reason, save_with_history
+from cases.users import Actor
 
 
 @transaction.atomic
-def document_upload(*, case: Case, title: str, file: UploadedFile | None, by: Any) -> Document:
+def document_upload(*, case: Case, title: str, file: UploadedFile[bytes] | None, by: Actor) -> Document:
     """Attach a file to a case; who uploaded it stays in the history."""
     ensure_can_write(by, case.agency_id)
     errors: dict[str, str] = {}
@@ -32,7 +31,7 @@ def document_upload(*, case: Case, title: str, file: UploadedFile | None, by: An
 
 
 @transaction.atomic
-def document_archive(*, document: Document, by: Any, reason: str) -> Document:
+def document_archive(*, document: Document, by: Actor, reason: str) -> Document:
     """Take a document off the case page; the file and its history are kept."""
     ensure_can_write(by, document.case.agency_id)
     reason = require_reason(reason)

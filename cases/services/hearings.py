@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 from cases.choices import AbsenceReason, HearingKind, HearingStatus
 from cases.models import Case, Hearing, Membership
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from cases.users import Actor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # The absence proof is a scan or photo of a letter (SPC20 Art. 9); larger files are refused.
 PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _responsible_member(user: Any, case: Case) -> Membership | None:
+def _responsible_member(user: User, case: Case) -> Membership | None:
     return Membership.objects.responsible_persons().filter(user=user, agency_id=case.agency_id).first()
 
 
@@ -31,7 +35,7 @@ def _check_expected_leader(leader: Any, case: Case) -> None:
 
 @transaction.atomic
 def hearing_schedule(
-    *, case: Case, scheduled_at: dt.datetime, by: Any, kind: str = HearingKind.COURT,
+    *, case: Case, scheduled_at: dt.datetime, by: Actor, kind: str = HearingKind.COURT,
     place: str = "", expected_leader: Any = None, notes: str = "",
 ) -> Hearing:
     """Put a hearing on the calendar; reminders and leader arrangements follow it."""
@@ -47,7 +51,7 @@ def hearing_schedule(
 
 @transaction.atomic
 def hearing_reschedule(
-    *, hearing: Hearing, by: Any, scheduled_at: dt.datetime | None = None, place: str | None = None,
+    *, hearing: Hearing, by: Actor, scheduled_at: dt.datetime | None = None, place: str | None = None,
     expected_leader: Any = ..., reason: str = "", expected_version: int | None = None,
 ) -> Hearing:
     """Change time, place or the leader arranged to attend of a scheduled hearing."""
@@ -75,13 +79,13 @@ def hearing_reschedule(
 def hearing_record(
     *,
     hearing: Hearing,
-    by: Any,
+    by: Actor,
     responsible_person: Any = None,
     staff: Iterable[Any] = (),
     lawyer_names: str = "",
     absence_reason: str = "",
     absence_detail: str = "",
-    absence_proof: UploadedFile | None = None,
+    absence_proof: UploadedFile[bytes] | None = None,
     notes: str = "",
     expected_version: int | None = None,
 ) -> Hearing:
@@ -112,7 +116,7 @@ def hearing_record(
             errors["absence_reason"] = [_("负责人未出庭的,必须选择未出庭事由(出庭应诉规定第8条)。")]
         if not absence_proof and not hearing.absence_proof:
             errors["absence_proof"] = [_("负责人未出庭的,必须上传证明材料(出庭应诉规定第9条)。")]
-    if absence_proof and absence_proof.size > PROOF_MAX_BYTES:
+    if absence_proof and (absence_proof.size or 0) > PROOF_MAX_BYTES:
         errors["absence_proof"] = [_("文件不能超过 10 MB。")]
     if errors:
         raise ValidationError(errors)
@@ -137,7 +141,7 @@ def hearing_record(
 
 
 @transaction.atomic
-def hearing_postpone(*, hearing: Hearing, by: Any, reason: str, expected_version: int | None = None) -> Hearing:
+def hearing_postpone(*, hearing: Hearing, by: Actor, reason: str, expected_version: int | None = None) -> Hearing:
     ensure_can_write(by, hearing.case.agency_id)
     reason = require_reason(reason)
     hearing = lock(hearing, expected_version=expected_version)
@@ -149,7 +153,7 @@ def hearing_postpone(*, hearing: Hearing, by: Any, reason: str, expected_version
 
 
 @transaction.atomic
-def hearing_cancel(*, hearing: Hearing, by: Any, reason: str, expected_version: int | None = None) -> Hearing:
+def hearing_cancel(*, hearing: Hearing, by: Actor, reason: str, expected_version: int | None = None) -> Hearing:
     ensure_can_write(by, hearing.case.agency_id)
     reason = require_reason(reason)
     hearing = lock(hearing, expected_version=expected_version)

@@ -16,6 +16,7 @@ from cases.permissions import is_admin
 from cases.services.calendar import HolidayRow, invalidate_calendar, workday_calendar
 from cases.services.common import save_with_history
 from cases.services.deadlines import deadlines_recompute
+from cases.users import Actor
 from casetracker.calendar import FIRST_YEAR
 
 __all__ = ["HolidayLoadResult", "holiday_override_delete", "holiday_override_set", "holidays_load"]
@@ -32,7 +33,7 @@ class HolidayLoadResult:
     recomputed: list[Deadline]
 
 
-def _ensure_admin(by: Any) -> None:
+def _ensure_admin(by: Actor) -> None:
     # by=None is the command line, run by whoever operates the server.
     if by is not None and not is_admin(by):
         raise PermissionDenied(_("只有管理员可以维护节假日安排。"))
@@ -50,11 +51,11 @@ def _validate(rows: Sequence[HolidayRow]) -> None:
         raise ValidationError(_("日期早于 2004 年:%(d)s") % {"d": ", ".join(early)})
 
 
-def _history_user(by: Any) -> Any:
+def _history_user(by: Actor) -> Any:
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def _replace_year(year: int, rows: list[HolidayRow], *, by: Any, source: str) -> int:
+def _replace_year(year: int, rows: list[HolidayRow], *, by: Actor, source: str) -> int:
     """Make the year's overrides exactly ``rows``; return how many old days were dropped."""
     wanted = {row.day: row for row in rows}
     stale = HolidayOverride.objects.filter(date__year=year).exclude(date__in=list(wanted))
@@ -72,20 +73,20 @@ def _replace_year(year: int, rows: list[HolidayRow], *, by: Any, source: str) ->
     return removed
 
 
-def _mark_loaded(year: int, *, by: Any, source: str) -> None:
+def _mark_loaded(year: int, *, by: Actor, source: str) -> None:
     record = CalendarYear.objects.filter(year=year).first() or CalendarYear(year=year)
     record.source, record.loaded_by = source, _history_user(by)
     save_with_history(record, by=by, reason=_("导入 %(y)d 年节假日安排") % {"y": year})
 
 
-def _recompute_years(first: int, last: int, *, by: Any, why: str) -> list[Deadline]:
+def _recompute_years(first: int, last: int, *, by: Actor, why: str) -> list[Deadline]:
     invalidate_calendar()
     deadlines = Deadline.objects.touching_years(first, last)
     return deadlines_recompute(deadlines=deadlines, by=by, why=why, calendar=workday_calendar())
 
 
 @transaction.atomic
-def holidays_load(*, rows: Sequence[HolidayRow], by: Any, source: str = "") -> HolidayLoadResult:
+def holidays_load(*, rows: Sequence[HolidayRow], by: Actor, source: str = "") -> HolidayLoadResult:
     """Load whole years of the official arrangement (the rows replace those years' overrides).
 
     The years become covered (no longer provisional) and every open computed deadline
@@ -106,7 +107,7 @@ def holidays_load(*, rows: Sequence[HolidayRow], by: Any, source: str = "") -> H
 
 @transaction.atomic
 def holiday_override_set(
-    *, day: dt.date, is_working: bool, by: Any, note: str = "", source: str = ""
+    *, day: dt.date, is_working: bool, by: Actor, note: str = "", source: str = ""
 ) -> tuple[HolidayOverride, list[Deadline]]:
     """Correct one day of the calendar (the year's coverage is unchanged); also return moved deadlines."""
     _ensure_admin(by)
@@ -122,7 +123,7 @@ def holiday_override_set(
 
 
 @transaction.atomic
-def holiday_override_delete(*, override: HolidayOverride, by: Any) -> list[Deadline]:
+def holiday_override_delete(*, override: HolidayOverride, by: Actor) -> list[Deadline]:
     """Remove one override (the package or weekends decide that day again)."""
     _ensure_admin(by)
     day = override.date

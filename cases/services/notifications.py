@@ -7,17 +7,20 @@ Shared by the API (cases/api/notifications.py) and the web pages
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models.reminders import Notification
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = ["notifications_mark_read"]
 
 
-def notifications_mark_read(*, user: Any, ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> int:
     """Mark the user's unread notifications read (only ``ids`` when given); returns how many.
 
     Only the user's own rows are touched, so another user's id changes nothing; a

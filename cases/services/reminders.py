@@ -27,7 +27,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,6 +45,9 @@ from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
 from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = [
     "ESCALATION_LEADER",
     "Due",
@@ -58,7 +61,6 @@ __all__ = [
     "reminders_sweep_and_enqueue",
 ]
 
-User = get_user_model()
 _FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
 # Hearings the law wants a responsible person at: court (SPC20) and reconsideration (ARL 51).
 _LEADER_HEARINGS = (HearingKind.COURT, HearingKind.RECONSIDERATION)
@@ -255,7 +257,7 @@ def _leaders_by_agency(agency_ids: set[int]) -> dict[int, list[Any]]:
 
 
 def _handlers_prefetch() -> Prefetch[Any]:
-    return Prefetch("case__handlers", queryset=User.objects.filter(is_active=True).select_related("membership"))
+    return Prefetch("case__handlers", queryset=get_user_model().objects.filter(is_active=True).select_related("membership"))
 
 
 def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[Deadline, str]]:
@@ -346,12 +348,12 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
 # --- Channels and the daily digest -------------------------------------------------------
 
 
-def _wants_digest(user: Any) -> bool:
+def _wants_digest(user: User) -> bool:
     membership = getattr(user, "membership", None)
     return bool(membership is not None and membership.wants_digest)
 
 
-def _channels(user: Any, agency: Any) -> list[str]:
+def _channels(user: User, agency: Any) -> list[str]:
     channels = [ReminderChannel.IN_APP.value]
     if user.email:
         channels.append(ReminderChannel.EMAIL.value)
@@ -368,7 +370,7 @@ def _single(due: Due) -> Iterator[outbox.Intended]:
         )  # fmt: skip
 
 
-def _digest(user: Any, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
+def _digest(user: User, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
     agency = user.membership.agency
     with translation.override(settings.LANGUAGE_CODE):
         title = _("【每日汇总】%(day)s 待办期限与开庭 %(n)d 项") % {"day": today.isoformat(), "n": len(items)}

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases.models import Agency, ReportKind, YearlyReport
 from cases.querysets.statistics import REPORT_TIMEZONE, case_rows, validate_year, year_figures
 from cases.services.common import ensure_can_write
+from cases.users import Actor
 from casetracker.report import figures_diff, text_en, text_zh
 
 YEAR_END_JOB = "cases.tasks.yearly_reports_generate"
@@ -53,7 +54,7 @@ def _contents(agency: Agency, year: int) -> dict[str, Any]:
     }
 
 
-def _create_version(*, agency: Agency, year: int, kind: str, by: Any, job: str) -> YearlyReport:
+def _create_version(*, agency: Agency, year: int, kind: str, by: Actor, job: str) -> YearlyReport:
     # Lock the agency row so two concurrent generations cannot both pick the same next version.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
     last = YearlyReport.objects.filter(agency=agency, year=year).aggregate(v=Max("version"))["v"] or 0
@@ -68,7 +69,7 @@ def _create_version(*, agency: Agency, year: int, kind: str, by: Any, job: str) 
 
 
 @transaction.atomic
-def yearly_report_generate(*, agency: Agency, year: int, by: Any = None, job: str = "") -> YearlyReport:
+def yearly_report_generate(*, agency: Agency, year: int, by: Actor = None, job: str = "") -> YearlyReport:
     """Add a new on-demand version of the agency's report for the year; never changes an older one."""
     ensure_can_write(by, agency.pk)
     year = _checked_year(year)
