@@ -241,9 +241,6 @@ REMINDER_RETRY_BACKOFF = int(os.environ.get("REMINDER_RETRY_BACKOFF", "30"))
 REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))
 # Users who asked for a daily digest get it at the first sweep after this hour (local time).
 REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
-# Dotted path of a callable run with each delivery just before it is sent (tests use it
-# to hold a send open while a worker is killed); empty in production.
-REMINDER_SEND_HOOK = os.environ.get("REMINDER_SEND_HOOK", "")
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -83,7 +83,7 @@ class ReminderDelivery(models.Model):
         verbose_name_plural = _("提醒发送记录")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # Consumer: cases.services.reminders._recover (the sweep's claim of pending
+            # Consumer: cases.services.reminder_outbox.deliveries_recover (the sweep's claim of pending
             # rows whose creator died or whose retry is due), ordered by next_attempt_at.
             models.Index(
                 fields=["next_attempt_at"], condition=Q(status="pending"), name="reminder_delivery_pending_idx"

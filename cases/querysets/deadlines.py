@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Case as SqlCase
@@ -78,7 +78,3 @@ class DeadlineQuerySet(ScopedQuerySet["Deadline"]):
             calendar = workday_calendar()
         bounds = urgency_bounds(today or timezone.localdate(), calendar)
         return self.annotate(urgency=urgency_expression(bounds))
-
-    def with_urgency_level(self, level: str, **kwargs: Any) -> DeadlineQuerySet:
-        """Only the deadlines at one urgency level (see with_urgency)."""
-        return self.with_urgency(**kwargs).filter(**{"urgency": level})  # an annotation, not a field

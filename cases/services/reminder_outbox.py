@@ -29,7 +29,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from cases import notify
 from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
@@ -228,11 +227,6 @@ def _mark_failure(delivery: ReminderDelivery, worker: str, exc: BaseException) -
     return DeliveryOutcome.FAILED if final else DeliveryOutcome.RETRY
 
 
-def _run_hook(delivery: ReminderDelivery) -> None:
-    if settings.REMINDER_SEND_HOOK:
-        import_string(settings.REMINDER_SEND_HOOK)(delivery)
-
-
 def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     """Send a row ``worker`` has claimed and mark it sent, or record the error.
 
@@ -241,7 +235,6 @@ def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     """
     delivery = ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing").get(pk=delivery_id)
     try:
-        _run_hook(delivery)
         if delivery.channel == ReminderChannel.IN_APP:
             with transaction.atomic():
                 notify.send_in_app(delivery)

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -164,21 +164,9 @@ def _horizon(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
 # --- Who and what: recipients and the words ------------------------------------------
 
 
-def _first_url(names: tuple[str, ...], *args: Any) -> str:
-    # The web pages own their URL names; until one exists, fall back to the next.
-    for name in names:
-        try:
-            url = reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-        if not url.startswith("/api/"):  # a router may reuse a page's name; people want the page
-            return url
-    return ""
-
-
 def _case_url(case_id: int) -> str:
-    # "case-detail" is the API router's name (/api/cases/<pk>/); people want the page.
-    return _first_url(("case-detail-page", "admin:cases_case_change"), case_id)
+    # The case page, not "case-detail" (the API router's /api/cases/<pk>/): people want the page.
+    return reverse("case-detail-page", args=[case_id])
 
 
 def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
@@ -377,7 +365,7 @@ def _digest(user: User, items: list[Due], today: dt.date) -> Iterator[outbox.Int
     # Escalations and reminders of one subject collapse into one line per subject.
     lines = list(dict.fromkeys(f"- {item.title}" for item in items))
     body = "\n".join(lines)
-    url = _first_url(("notifications",))
+    url = reverse("notifications")
     for channel in _channels(user, agency):
         yield outbox.Intended(
             reminder="digest", recipient_id=user.pk, channel=channel, agency_id=agency.pk,

@@ -326,7 +326,7 @@ def test_it_grades_open_deadlines_by_urgency_across_the_national_day_week(agency
 def test_it_grades_a_deadline_due_within_a_week_but_after_three_working_days(agency, staff):
     case = lawsuit(agency, staff)
     deadline_add_manual(case=case, title="x", due_on="2025-03-12", by=staff)
-    assert Deadline.objects.manual().with_urgency_level(DeadlineUrgency.DUE_7_DAYS).count() == 1
+    assert Deadline.objects.manual().with_urgency().get().urgency == DeadlineUrgency.DUE_7_DAYS
 
 
 def test_it_tells_bureau_duties_from_watched_deadlines(agency, staff):

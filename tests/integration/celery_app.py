@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from celery.signals import worker_process_init
+
 from config.celery import app
 
 app.conf.broker_transport_options = {
@@ -17,6 +19,27 @@ app.conf.broker_transport_options = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+
+
+
+@worker_process_init.connect
+def _hold_sends_at_the_gate(**kwargs: object) -> None:
+    """Each send first waits at $REMINDER_TEST_GATE (the kill test holds a worker mid-send).
+
+    Wrapped here, in the test's worker, so the production send path carries no test hook.
+    """
+    from cases import notify
+    from tests.integration.reminder_world import block_on_gate
+
+    for name in ("send_in_app", "send_external"):
+        send = getattr(notify, name)
+
+        def gated(delivery: object, _send: object = send) -> object:
+            block_on_gate(delivery)
+            return _send(delivery)  # type: ignore[operator]
+
+        setattr(notify, name, gated)
+
 
 # One queue per test, so tests running in parallel (pytest -n) never take each
 # other's tasks, which name rows of another test database.

@@ -4,8 +4,8 @@
     python -m tests.integration.reminder_world seed N   # N cases, each with a deadline due today
 
 They run with the environment of the calling test (VAR_DIR / DATABASE_URL), so
-the worker and command processes see the same database. ``block_on_gate`` is the
-REMINDER_SEND_HOOK the kill test uses to hold a send open.
+the worker and command processes see the same database. ``block_on_gate`` is what
+the kill test's workers run before each send (tests/integration/celery_app.py) to hold it open.
 """
 
 from __future__ import annotations

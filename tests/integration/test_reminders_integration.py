@@ -75,7 +75,6 @@ def world(transactional_db, tmp_path) -> dict[str, str]:
         "REMINDER_RETRY_BACKOFF": "1",
         "REMINDER_MAX_ATTEMPTS": "3",
         "REMINDER_WEBHOOK_TIMEOUT": "2",
-        "REMINDER_SEND_HOOK": "tests.integration.reminder_world.block_on_gate",
         "REMINDER_TEST_GATE": str(tmp_path / "gate"),
         "LOG_LEVEL": "WARNING",
     }
