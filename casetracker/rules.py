@@ -94,7 +94,8 @@ def chinese_number(n: int) -> str:
     """1..9999 in Chinese numerals as statutes write them: 67 -> 六十七, 174 -> 一百七十四."""
     if not 0 < n < 10000:
         raise ValueError(f"{n} is outside 1..9999.")
-    parts, zero_pending = [], False
+    parts: list[str] = []
+    zero_pending = False
     for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit = n // value % 10
         if digit == 0:
