@@ -24,8 +24,7 @@ def yearly_stats(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_demo_year_through_the_command_gives_25_19_2_4_and_the_published_phrases():
-    call_command("seed_demo", "--password", "demo-pass", stdout=io.StringIO())
+def test_the_demo_year_through_the_command_gives_25_19_2_4_and_the_published_phrases(demo):
     data = json.loads(yearly_stats("--year", "2021", "--agency", "wuzhou-hrss", "--format", "json"))
     assert (data["total"], data["buckets"]["upheld"], data["buckets"]["withdrawn"], data["buckets"]["pending"]) == (
         25, 19, 2, 4,

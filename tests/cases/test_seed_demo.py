@@ -12,11 +12,6 @@ from cases.models import Agency, Case, Hearing
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--password", "demo-pass")
-
-
 def buckets_2021() -> dict[str, int]:
     qs = Case.objects.filter(agency__code="wuzhou-hrss").handled_in(2021).with_bucket(2021)
     return dict(qs.values("bucket").annotate(n=Count("id")).values_list("bucket", "n"))

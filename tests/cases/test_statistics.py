@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -60,13 +59,6 @@ def at(y, m, d, hh=9, mm=0):
 
 
 # --- The demo year ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the demo hashes 5 passwords
-    call_command("seed_demo", "--password", "demo-pass")
-    return Agency.objects.get(code="wuzhou-hrss")
 
 
 def test_it_rolls_the_demo_year_up_to_25_19_2_4_and_says_so_in_the_published_phrases(demo):
