@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
-from cases.models import Agency, Case, Hearing
+from cases.choices_deadlines import DeadlineStatus
+from cases.models import Agency, Case, Deadline, Hearing
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,36 @@ def test_the_demo_has_hearings_in_the_next_two_weeks_one_without_a_leader_arrang
     upcoming = Hearing.objects.upcoming(days=14).filter(case__agency__code="wuzhou-hrss")
     assert upcoming.count() == 2
     assert upcoming.filter(expected_leader__isnull=True).count() == 1
+
+
+# --- The demo as the issue promises it: live deadlines today, nothing before 2020, idempotent to the row.
+
+
+TODAY = dt.datetime(2026, 3, 18, 10, 0, tzinfo=dt.UTC)
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        Case.objects.count(), Case.history.count(), Deadline.objects.count(), Deadline.history.count(),
+        Hearing.objects.count(), Hearing.history.count(),
+    )  # fmt: skip
+
+
+@pytest.mark.slow  # seeds the demo through the services (~20 s)
+@time_machine.travel(TODAY, tick=False)
+def test_the_demo_shows_live_bureau_deadlines_today_and_no_case_before_2020():
+    call_command("seed_demo", "--password", "demo-pass")
+    live = Deadline.objects.filter(case__agency__code="wuzhou-hrss", status=DeadlineStatus.OPEN, is_bureau_duty=True)
+    assert live.filter(due_on__gte=dt.date(2026, 3, 18)).count() >= 3
+    assert set(live.values_list("rule", flat=True)) >= {"reconsideration_reply", "litigation_defence"}
+    assert not Case.objects.filter(received_on__year__lt=2020).exists()
+    assert Case.objects.filter(received_on__year=2020).exists()
+
+
+@pytest.mark.slow  # seeds the demo through the services (~20 s)
+@time_machine.travel(TODAY, tick=False)
+def test_seeding_twice_writes_no_row_and_no_history():
+    call_command("seed_demo", "--password", "demo-pass")
+    before = counts()
+    call_command("seed_demo")
+    assert counts() == before

@@ -1,4 +1,4 @@
-"""Statistics gaps found in the issue 5 audit: the demo year through the command, exports, wording."""
+"""The demo year through the yearly_stats command, the exports and the report wording."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reminder gaps found in the issue 4 audit: moved dates, hearing kinds, links, names, the beat's clock.
+"""Reminders when dates move, for each hearing kind, with working links and names, on the beat's clock.
 
 Dates walk through October 2025 (1-8 October are the National Day rest days).
 """
