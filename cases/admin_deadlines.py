@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.choices import DeadlineStatus, DeadlineUrgency
 from cases.errors import StaleVersion
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.permissions import is_admin

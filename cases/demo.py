@@ -21,8 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from cases.choices import LeaderRank, Role
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, LeaderRank, Role
 from cases.models import Agency, Case, Hearing, Membership
 from cases.services.cases import case_conclude, case_create
 from cases.services.deadlines import deadline_complete

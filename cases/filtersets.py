@@ -21,7 +21,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cases.choices import (
+    RULE_CHOICES,
     AbsenceReason,
+    DeadlineStatus,
+    DeadlineUrgency,
     HearingKind,
     HearingStatus,
     Instance,
@@ -34,7 +37,6 @@ from cases.choices import (
     Status,
     Subject,
 )
-from cases.choices_deadlines import RULE_CHOICES, DeadlineStatus, DeadlineUrgency
 from cases.models import Agency, Case, Deadline, Hearing, Membership
 from cases.querysets.cases import bucket_expression, next_deadlines
 from casetracker.outcomes import Bucket

@@ -271,10 +271,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "cases.choices.Kind",
         "HearingKindEnum": "cases.choices.HearingKind",
-        "ReportKindEnum": "cases.models.reports.ReportKind",
+        "ReportKindEnum": "cases.choices.ReportKind",
         "CaseStatusEnum": "cases.choices.Status",
         "HearingStatusEnum": "cases.choices.HearingStatus",
-        "DeadlineStatusEnum": "cases.choices_deadlines.DeadlineStatus",
+        "DeadlineStatusEnum": "cases.choices.DeadlineStatus",
     },
 }
 

@@ -16,8 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import AbsenceReason, HearingKind, Instance, JudgmentForm, Kind, Outcome
-from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.choices import (
+    AbsenceReason,
+    DeadlineStatus,
+    DeadlineUrgency,
+    HearingKind,
+    Instance,
+    JudgmentForm,
+    Kind,
+    Outcome,
+)
 from cases.models import Agency, Case, Deadline, Hearing, Membership
 from cases.people import person_name
 from cases.services.cases import EDITABLE_FIELDS

@@ -1,12 +1,13 @@
 """The data: one module per aggregate."""
 
+from cases.choices import ReportKind
 from cases.models.agency import Agency, Membership
 from cases.models.case import Case, Document
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.models.feeds import CalendarFeedToken
 from cases.models.hearing import Hearing
 from cases.models.reminders import Notification, ReminderDelivery
-from cases.models.reports import ReportKind, YearlyReport
+from cases.models.reports import YearlyReport
 
 __all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
            "Notification", "ReminderDelivery"]

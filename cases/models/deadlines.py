@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.choices_deadlines import RULE_CHOICES, DeadlineStatus
+from cases.choices import RULE_CHOICES, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
 from casetracker.calendar import FIRST_YEAR
 from casetracker.periods import MANUAL, RULES, Rule, RuleVersion

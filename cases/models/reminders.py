@@ -15,22 +15,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import DeliveryStatus, ReminderChannel
 from cases.querysets.notifications import NotificationQuerySet
 
 __all__ = ["DeliveryStatus", "Notification", "ReminderChannel", "ReminderDelivery"]
 
 
-class ReminderChannel(models.TextChoices):
-    EMAIL = "email", _("电子邮件")
-    IN_APP = "in_app", _("站内通知")
-    WEBHOOK = "webhook", _("群机器人")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
 
 
 class ReminderDelivery(models.Model):

@@ -16,24 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.querysets.scoped import ScopedQuerySet
-
-
-class ReportKind(models.TextChoices):
-    YEAR_END = "year_end", _("年终报告")
-    ON_DEMAND = "on_demand", _("重新生成")
-    RUNNING = "running", _("本年实时统计")
-
-
-class YearlyReportQuerySet(ScopedQuerySet["YearlyReport"]):
-    agency_lookup = "agency_id"
-
-    def snapshots(self) -> YearlyReportQuerySet:
-        """The frozen versions (year-end and on-demand), not the nightly running figures."""
-        return self.exclude(kind=ReportKind.RUNNING)
-
-    def running(self) -> YearlyReportQuerySet:
-        return self.filter(kind=ReportKind.RUNNING)
+from cases.choices import ReportKind
+from cases.querysets.reports import YearlyReportQuerySet
 
 
 class YearlyReport(models.Model):

@@ -10,7 +10,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Value, When
 from django.utils import timezone
 
-from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.choices import DeadlineStatus, DeadlineUrgency
 from cases.querysets.scoped import ScopedQuerySet
 from casetracker.calendar import WorkdayCalendar
 from casetracker.periods import MANUAL, UrgencyBounds, urgency_bounds

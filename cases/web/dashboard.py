@@ -16,8 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases.choices import Kind, Subject
-from cases.choices_deadlines import DeadlineUrgency
+from cases.choices import DeadlineUrgency, Kind, Subject
 from cases.models import Agency, Case, Deadline, Hearing
 from cases.querysets.statistics import yearly_statistics
 from casetracker.calendar import WorkdayCalendar

@@ -14,8 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import HearingStatus
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, HearingStatus
 from cases.models import Case
 from cases.web.templatetags.casetracker_web import deadline_title, person
 

@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Subject
-from cases.choices_deadlines import DeadlineStatus, DeadlineUrgency
+from cases.choices import DeadlineStatus, DeadlineUrgency, Instance, JudgmentForm, Kind, Outcome, Procedure, Subject
 from cases.models import Case, Deadline
 from cases.services.cases import case_conclude, case_create, case_reopen, case_update
 from cases.services.deadlines import (

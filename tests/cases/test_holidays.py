@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.choices import Instance, Kind, Subject
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, Instance, Kind, Subject
 from cases.models import CalendarYear, Case, Deadline, HolidayOverride
 from cases.services.calendar import HolidayRow, holiday_rows_from_csv, workday_calendar
 from cases.services.cases import case_create

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus
 from cases.models import Agency, Case, Deadline, Hearing
 
 pytestmark = pytest.mark.django_db

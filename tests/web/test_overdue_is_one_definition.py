@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from rest_framework.test import APIClient
 
-from cases.choices import Role
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, Role
 from cases.models import Case
 from tests.factories import AgencyFactory, CaseFactory, DeadlineFactory, member
 

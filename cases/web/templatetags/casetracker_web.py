@@ -91,7 +91,7 @@ def outcome_label(code: str | None) -> str:
 @register.filter
 def urgency_label(code: str | None) -> str:
     """The Chinese (or English) name of an urgency level code."""
-    from cases.choices_deadlines import DeadlineUrgency
+    from cases.choices import DeadlineUrgency
 
     try:
         return str(DeadlineUrgency(code).label) if code else ""

@@ -1,8 +1,6 @@
-"""Choices for deadlines: status, rule codes (D9 + manual) and urgency levels.
+"""Choices of deadlines: status, rule codes (D9 + manual) and urgency levels.
 
-Kept apart from cases/choices.py so the deadline models and querysets can share
-them without importing each other. The codes themselves come from
-casetracker.periods; this module only gives them Django labels.
+The codes themselves come from casetracker.periods; this module only gives them Django labels.
 """
 
 from __future__ import annotations

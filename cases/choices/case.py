@@ -1,7 +1,7 @@
-"""Choices for the case models: the public codes of DOMAIN.md D8.
+"""Choices of a case (one proceeding, D1): kind, instance, procedure, status, subject, outcome (D8).
 
-The codes and the outcome -> bucket map come from casetracker.outcomes; this
-module only gives them Django labels (Chinese first, English in the locale).
+The outcome codes and their bucket map come from casetracker.outcomes; this module only
+gives them Django labels (Chinese first, English in the locale).
 """
 
 from __future__ import annotations
@@ -72,48 +72,3 @@ class JudgmentForm(models.TextChoices):
 
     JUDGMENT = "judgment", _("判决")
     RULING = "ruling", _("裁定")
-
-
-class Role(models.TextChoices):
-    STAFF = "staff", _("承办人(法制工作人员)")
-    LEADER = "leader", _("负责人")
-    VIEWER = "viewer", _("查看者")
-    ADMIN = "admin", _("管理员")
-
-
-class LeaderRank(models.TextChoices):
-    """Ranks of a leader; SPC20 Art. 2 decides which count as a responsible person."""
-
-    PRINCIPAL = "principal", _("正职负责人")
-    DEPUTY = "deputy", _("副职负责人")
-    IN_CHARGE = "in_charge", _("分管负责人")
-    SHARED_CHARGE = "shared_charge", _("参与分管的其他负责人")
-    NON_COUNTING = "non_counting", _("其他领导(不计为负责人)")
-
-
-# SPC20 Art. 2: 正职, 副职, the leader in charge and other leaders sharing charge.
-RESPONSIBLE_RANKS = frozenset(
-    {LeaderRank.PRINCIPAL, LeaderRank.DEPUTY, LeaderRank.IN_CHARGE, LeaderRank.SHARED_CHARGE}
-)
-
-
-class HearingKind(models.TextChoices):
-    COURT = "court", _("庭审")
-    RECONSIDERATION = "reconsideration", _("复议听证")
-    OTHER = "other", _("其他")
-
-
-class HearingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("已排期")
-    HELD = "held", _("已开庭")
-    POSTPONED = "postponed", _("已延期")
-    CANCELLED = "cancelled", _("已取消")
-
-
-class AbsenceReason(models.TextChoices):
-    """SPC20 Art. 8: the valid reasons a responsible person cannot attend."""
-
-    FORCE_MAJEURE = "force_majeure", _("不可抗力")
-    ACCIDENT = "accident", _("意外事件")
-    OFFICIAL_DUTY = "official_duty", _("需要履行他人不能代替的公务")
-    OTHER = "other", _("其他正当事由")

@@ -1,0 +1,15 @@
+"""Choices, one module per aggregate as in cases/models/ (agency, case, hearing, deadlines,
+reminders, reports). Import them from here: ``from cases.choices import Status``."""
+
+from cases.choices.agency import RESPONSIBLE_RANKS, LeaderRank, Role
+from cases.choices.case import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
+from cases.choices.deadlines import RULE_CHOICES, DeadlineStatus, DeadlineUrgency
+from cases.choices.hearing import AbsenceReason, HearingKind, HearingStatus
+from cases.choices.reminders import DeliveryStatus, ReminderChannel
+from cases.choices.reports import ReportKind
+
+__all__ = [
+    "RESPONSIBLE_RANKS", "RULE_CHOICES", "AbsenceReason", "DeadlineStatus", "DeadlineUrgency", "DeliveryStatus",
+    "HearingKind", "HearingStatus", "Instance", "JudgmentForm", "Kind", "LeaderRank", "Outcome", "Procedure",
+    "ReminderChannel", "ReportKind", "Role", "Status", "Subject",
+]
