@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
+from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
 from casetracker.report import BUCKET_KEYS, KIND_KEYS, Buckets, Rate, YearFigures
 
@@ -71,7 +72,7 @@ def bucket_filters(year: int) -> dict[str, Q]:
     year's end (pending, suspended, or concluded later) is pending.
     """
     _, end = _year_bounds(year)
-    concluded = Q(status="concluded", concluded_on__lte=end)
+    concluded = Q(status=Status.CONCLUDED, concluded_on__lte=end)
     filters = {
         bucket.value: concluded & Q(outcome__in=[o.value for o in outcomes_in_bucket(bucket)])
         for bucket in Bucket
@@ -106,12 +107,13 @@ def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
 
     start = dt.datetime(year, 1, 1, tzinfo=REPORT_TIMEZONE)
     end = dt.datetime(year + 1, 1, 1, tzinfo=REPORT_TIMEZONE)
-    qs = Hearing.objects.active().filter(status="held", scheduled_at__gte=start, scheduled_at__lt=end)
+    qs = Hearing.objects.active().filter(status=HearingStatus.HELD, scheduled_at__gte=start, scheduled_at__lt=end)
     if ids is not None:
         qs = qs.filter(case__agency_id__in=ids)
     counts: dict[str, Count] = {}
     # Court hearings of litigation, reconsideration hearings (听证, ARL 51) of reconsiderations.
-    for prefix, kind, case_kind in (("court", "court", "litigation"), ("hearing", "reconsideration", "reconsideration")):
+    pairs = (("court", HearingKind.COURT, Kind.LITIGATION), ("hearing", HearingKind.RECONSIDERATION, Kind.RECONSIDERATION))
+    for prefix, kind, case_kind in pairs:
         held = Q(kind=kind, case__kind=case_kind)
         counts[f"{prefix}_held"] = Count("id", filter=held)
         counts[f"{prefix}_appeared"] = Count("id", filter=held & Q(bureau_appeared=True))
@@ -130,8 +132,6 @@ def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
 
 def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
     """The roll-up for agency ids (None = all) as a YearFigures; `label` is the agency code shown."""
-    from cases.choices import Subject
-
     year = validate_year(year)
     counts = _bucket_counts(year)
     cases = handled_cases(year, ids)
