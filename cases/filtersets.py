@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -37,7 +38,7 @@ from cases.choices import (
     Status,
     Subject,
 )
-from cases.models import Agency, Case, Deadline, Hearing, Membership
+from cases.models import Agency, Case, Deadline, Hearing, Membership, Notification, YearlyReport
 from cases.querysets.cases import bucket_expression, next_deadlines
 from casetracker.outcomes import Bucket
 
@@ -308,3 +309,19 @@ class PersonFilterSet(filters.FilterSet):
             return queryset
         responsible = Membership.objects.responsible_persons().values("pk")
         return queryset.filter(pk__in=responsible) if value else queryset.exclude(pk__in=responsible)
+
+
+class ReportFilterSet(filters.FilterSet):
+    agency = filters.CharFilter(field_name="agency__code")
+
+    class Meta:
+        model = YearlyReport
+        fields = ["agency", "year", "kind"]
+
+
+class NotificationFilterSet(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("仅未读"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "case"]

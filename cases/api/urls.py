@@ -3,8 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
-from cases.api.notifications import NotificationViewSet
-from cases.api.reports import YearlyReportViewSet, YearlyStatisticsView
+from cases.api.views.notifications import NotificationViewSet
+from cases.api.views.reports import YearlyReportViewSet, YearlyStatisticsView
 
 # The API's URL names live in the "api" namespace ("api:case-detail"): the web pages
 # use the same plain names ("case-detail") for their own views.

@@ -1,6 +1,6 @@
 """Writes for in-app notifications: marking them read (the only change a user makes).
 
-Shared by the API (cases/api/notifications.py) and the web pages
+Shared by the API (cases/api/views/notifications.py) and the web pages
 (cases/web/views/notifications.py).
 """
 

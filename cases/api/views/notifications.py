@@ -11,43 +11,32 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from cases.api.serializers.notifications import NotificationSerializer
+from cases.api.views.common import ScopedViewSet
+from cases.filtersets import NotificationFilterSet
 from cases.models.reminders import Notification
 from cases.services.notifications import notifications_mark_read
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    is_read = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "title", "body", "url", "case", "deadline", "hearing", "created_at", "read_at", "is_read"]
-        read_only_fields = fields
-
-
-class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("仅未读"))
-
-    class Meta:
-        model = Notification
-        fields = ["unread", "case"]
-
 
 _COUNT = inline_serializer("NotificationCount", {"unread": serializers.IntegerField()})
 _UPDATED = inline_serializer("NotificationsUpdated", {"updated": serializers.IntegerField()})
 
 
-class NotificationViewSet(ReadOnlyModelViewSet):
-    """The signed-in user's in-app reminders; nobody sees anyone else's."""
+class NotificationViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The signed-in user's in-app reminders; nobody sees anyone else's.
+
+    Scoped to the recipient, not to an agency (NotificationQuerySet.for_user), so any
+    signed-in user may mark their own read: AgencyScopedPermission does not apply.
+    """
+
+    permission_classes = [IsAuthenticated]
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet

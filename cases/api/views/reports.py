@@ -16,22 +16,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import django_filters
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from cases.api.errors import ErrorSerializer
+from cases.api.serializers.reports import (
+    ReportDiffQuerySerializer,
+    ReportDiffSerializer,
+    ReportGenerateSerializer,
+    StatisticsQuerySerializer,
+    YearlyReportSerializer,
+    YearlyStatisticsSerializer,
+)
+from cases.api.views.common import ScopedViewSet
 from cases.exports import (
     DOCX_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -39,108 +45,11 @@ from cases.exports import (
     yearly_report_docx,
     yearly_report_xlsx,
 )
+from cases.filtersets import ReportFilterSet
 from cases.models import Agency, YearlyReport
 from cases.permissions import visible_agency_ids
-from cases.querysets.statistics import MAX_YEAR, MIN_YEAR, yearly_statistics
+from cases.querysets.statistics import yearly_statistics
 from cases.services.reports import local_today, report_diff, yearly_report_generate
-from casetracker.report import BUCKET_KEYS, RATE_KEYS
-
-# --- Serializers: they describe the figures' JSON for the schema; the roll-up builds it. ----
-
-
-class RateSerializer(serializers.Serializer):
-    numerator = serializers.IntegerField()
-    denominator = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text=_("分子/分母,0-1 的小数(4 位);分母为 0 时为 null"))
-
-
-class BucketsSerializer(serializers.Serializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
-        return {key: serializers.IntegerField() for key in BUCKET_KEYS}
-
-
-class KindBucketsSerializer(BucketsSerializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
-        return {"total": serializers.IntegerField(), **super().get_fields()}
-
-
-class ByKindSerializer(serializers.Serializer):
-    reconsideration = KindBucketsSerializer()
-    litigation = KindBucketsSerializer()
-
-
-class RatesSerializer(serializers.Serializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
-        return {key: RateSerializer() for key in RATE_KEYS}
-
-
-class YearlyStatisticsSerializer(serializers.Serializer):
-    """DOMAIN.md D2-D4 for one year; the same object as `manage.py yearly_stats --format json`."""
-
-    year = serializers.IntegerField()
-    agency = serializers.CharField(allow_null=True, help_text=_("机关代码;全部机关时为 null"))
-    total = serializers.IntegerField()
-    buckets = BucketsSerializer()
-    by_kind = ByKindSerializer()
-    by_subject = serializers.DictField(child=KindBucketsSerializer(), help_text=_("按案由代码(D8)"))
-    rates = RatesSerializer()
-
-
-class StatisticsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
-    agency = serializers.SlugField(required=False, help_text=_("机关代码,默认为本人所在机关"))
-    with_children = serializers.BooleanField(required=False, default=False)
-
-
-class ReportLinksSerializer(serializers.Serializer):
-    xlsx = serializers.URLField()
-    docx = serializers.URLField()
-
-
-class YearlyReportSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    agency_name = serializers.CharField(source="agency.name", read_only=True)
-    generated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    figures = YearlyStatisticsSerializer(read_only=True)
-    links = serializers.SerializerMethodField()
-
-    class Meta:
-        model = YearlyReport
-        fields = [
-            "id", "agency", "agency_name", "year", "version", "kind", "figures", "text_zh", "text_en",
-            "generated_at", "generated_by", "generated_by_job", "links",
-        ]
-        read_only_fields = fields
-
-    @extend_schema(responses=ReportLinksSerializer)
-    def get_links(self, report: YearlyReport) -> dict[str, str]:
-        request = self.context.get("request")
-        links = {ext: reverse(f"api:yearly-report-{ext}", args=[report.pk]) for ext in ("xlsx", "docx")}
-        return {k: request.build_absolute_uri(v) if request else v for k, v in links.items()}
-
-
-class ReportGenerateSerializer(serializers.Serializer):
-    agency = serializers.SlugField()
-    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
-
-
-class ReportChangeSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text=_("如 buckets.pending、rates.loss.numerator"))
-    before = serializers.JSONField(allow_null=True)
-    after = serializers.JSONField(allow_null=True)
-
-
-class ReportDiffQuerySerializer(serializers.Serializer):
-    against = serializers.IntegerField(min_value=1, help_text=_("另一版本报告的 id"))
-
-
-class ReportDiffSerializer(serializers.Serializer):
-    before = serializers.IntegerField(help_text=_("旧版本报告 id"))
-    after = serializers.IntegerField(help_text=_("新版本报告 id"))
-    changes = ReportChangeSerializer(many=True)
-
-
-# --- Views ------------------------------------------------------------------------------
 
 
 def _visible_agency(user: Any, code: str | None) -> Agency | None:
@@ -177,14 +86,6 @@ class YearlyStatisticsView(APIView):
         return Response(yearly_statistics(year=year, agency=agency, with_children=with_children))
 
 
-class ReportFilterSet(django_filters.FilterSet):
-    agency = django_filters.CharFilter(field_name="agency__code")
-
-    class Meta:
-        model = YearlyReport
-        fields = ["agency", "year", "kind"]
-
-
 class _FileRenderer(BaseRenderer):
     """Lets a client Accept the file's type; errors on these routes still come out as JSON."""
 
@@ -208,13 +109,16 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-class YearlyReportViewSet(ReadOnlyModelViewSet):
+class YearlyReportViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Report snapshots of the agencies the user may see; generating one goes through the service."""
+
+    queryset = YearlyReport.objects.select_related("agency", "generated_by")
     serializer_class = YearlyReportSerializer
     filterset_class = ReportFilterSet
     ordering_fields = ["year", "version", "generated_at"]
 
     def get_queryset(self) -> Any:
-        return YearlyReport.objects.for_user(self.request.user).select_related("agency", "generated_by")
+        return super().get_queryset().for_user(self.request.user)
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="xlsx", url_name="xlsx", renderer_classes=[JSONRenderer, XlsxRenderer])
