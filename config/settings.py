@@ -159,7 +159,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploaded documents (judgments, proof of a leader's absence) stay small.
+# Every upload (documents, absence proofs, templates, imports) is refused above this
+# size by cases/uploads.py; scans of a judgment stay well below 20 MB.
+UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+# A request body that is not a file (a form, JSON) stays small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Document
 from cases.services.common import ensure_can_write, require_reason, save_with_history
+from cases.uploads import validate_upload
 from cases.users import Actor
 
 
@@ -23,6 +24,11 @@ def document_upload(*, case: Case, title: str, file: UploadedFile[bytes] | None,
         errors["title"] = _("请填写文书标题。")
     if not file:
         errors["file"] = _("请选择要上传的文件。")
+    else:
+        try:
+            validate_upload(file)
+        except ValidationError as refused:
+            errors["file"] = refused.messages[0]
     if errors:
         raise ValidationError(errors)
     document = Document(case=case, title=title, file=file, uploaded_by=by if getattr(by, "pk", None) else None)

@@ -15,13 +15,11 @@ from django.utils.translation import gettext as _
 from cases.choices import AbsenceReason, HearingKind, HearingStatus
 from cases.models import Case, Hearing, Membership
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from cases.uploads import validate_upload
 from cases.users import Actor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-# The absence proof is a scan or photo of a letter (SPC20 Art. 9); larger files are refused.
-PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _responsible_member(user: User, case: Case) -> Membership | None:
@@ -116,8 +114,11 @@ def hearing_record(
             errors["absence_reason"] = [_("负责人未出庭的,必须选择未出庭事由(出庭应诉规定第8条)。")]
         if not absence_proof and not hearing.absence_proof:
             errors["absence_proof"] = [_("负责人未出庭的,必须上传证明材料(出庭应诉规定第9条)。")]
-    if absence_proof and (absence_proof.size or 0) > PROOF_MAX_BYTES:
-        errors["absence_proof"] = [_("文件不能超过 10 MB。")]
+    if absence_proof:
+        try:
+            validate_upload(absence_proof)
+        except ValidationError as refused:
+            errors["absence_proof"] = refused.messages
     if errors:
         raise ValidationError(errors)
 

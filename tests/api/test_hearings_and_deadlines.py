@@ -100,7 +100,20 @@ def test_it_records_an_absence_with_proof_as_multipart(api, agency, staff):
 
     assert response.status_code == 200, response.data
     assert response.data["leader_attended"] is False
-    assert response.data["absence_proof"].endswith(".pdf")
+    assert response.data["absence_proof"] == f"http://testserver/api/hearings/{hearing.pk}/proof/"
+    download = api.get(response.data["absence_proof"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 sealed"
+
+
+def test_the_proof_address_in_the_api_is_refused_to_another_agency(api, agency, staff, other_staff):
+    hearing = _past_hearing(agency)
+    proof = SimpleUploadedFile("proof.pdf", b"%PDF-1.4 sealed", content_type="application/pdf")
+    url = api.post(f"/api/hearings/{hearing.pk}/record/", {
+        "staff": [staff.pk], "absence_reason": "official_duty", "absence_proof": proof,
+    }, format="multipart").data["absence_proof"]
+    api.force_authenticate(other_staff)
+    assert api.get(url).status_code == 404
 
 
 def test_it_refuses_an_absence_without_reason_or_proof(api, agency, staff):
@@ -225,14 +238,14 @@ def test_it_lets_a_viewer_compute_but_not_add_deadlines(client_for, agency):
                        format="json").status_code == 403
 
 
-def test_it_refuses_an_absence_proof_over_ten_megabytes(api, agency, staff):
+def test_it_refuses_an_absence_proof_over_twenty_megabytes(api, agency, staff):
     hearing = _past_hearing(agency)
-    too_big = SimpleUploadedFile("proof.pdf", b"x" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
+    too_big = SimpleUploadedFile("proof.pdf", b"%PDF" + b"x" * (20 * 1024 * 1024), content_type="application/pdf")
     response = api.post(f"/api/hearings/{hearing.pk}/record/", {
         "staff": [staff.pk], "absence_reason": "official_duty", "absence_proof": too_big,
     }, format="multipart")
 
     assert response.status_code == 400
-    assert response.data["errors"]["absence_proof"] == ["文件不能超过 10 MB。"]
+    assert response.data["errors"]["absence_proof"] == ["文件不能超过 20 MB。"]
     hearing.refresh_from_db()
     assert (hearing.status, hearing.version) == (HearingStatus.SCHEDULED, 1)

@@ -48,7 +48,7 @@ def test_a_lawyer_only_hearing_is_flagged_and_lowers_the_appearance_rate(agency,
     hearing = HearingFactory(case=CaseFactory(agency=agency), scheduled_at=NOW - dt.timedelta(hours=3))
     hearing = hearing_record(
         hearing=hearing, by=staff, lawyer_names="周律师", absence_reason="accident",
-        absence_proof=ContentFile(b"note", name="proof.txt"),
+        absence_proof=ContentFile(b"%PDF-1.4 note", name="proof.pdf"),
     )
     assert hearing.lawyer_only
     rates = yearly_statistics(year=2021, agency=agency)["rates"]

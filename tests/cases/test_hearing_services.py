@@ -30,7 +30,7 @@ def past_hearing(agency):
 
 
 def proof() -> ContentFile:
-    return ContentFile(b"leave note", name="proof.txt")
+    return ContentFile(b"%PDF-1.4 leave note", name="proof.pdf")
 
 
 def test_it_records_a_hearing_the_principal_attended(past_hearing, staff, leader):
@@ -131,12 +131,20 @@ def test_it_refuses_to_cancel_a_hearing_twice(agency, staff):
     assert hearing.history.count() == versions
 
 
-def test_it_refuses_an_absence_proof_over_ten_megabytes(past_hearing, staff):
-    from cases.services.hearings import PROOF_MAX_BYTES
-
-    too_big = ContentFile(b"x" * (PROOF_MAX_BYTES + 1), name="proof.pdf")
+def test_it_refuses_an_absence_proof_over_the_upload_limit(past_hearing, staff, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    too_big = ContentFile(b"%PDF-1.4" + b"x" * 1024 * 1024, name="proof.pdf")
     with pytest.raises(ValidationError) as excinfo:
         hearing_record(hearing=past_hearing, by=staff, staff=[staff], absence_reason="official_duty",
                        absence_proof=too_big)
-    assert list(excinfo.value.message_dict) == ["absence_proof"]
+    assert excinfo.value.message_dict == {"absence_proof": ["文件不能超过 1 MB。"]}
     assert not Hearing.objects.get(pk=past_hearing.pk).absence_proof
+
+
+def test_it_refuses_an_absence_proof_that_is_a_program(past_hearing, staff):
+    program = ContentFile(b"MZ\x90\x00" + b"\x00" * 60, name="proof.pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        hearing_record(hearing=past_hearing, by=staff, staff=[staff], absence_reason="official_duty",
+                       absence_proof=program)
+    assert excinfo.value.message_dict["absence_proof"][0].startswith("不支持该文件类型,只能上传:PDF")
+    assert Hearing.objects.get(pk=past_hearing.pk).status == "scheduled"

@@ -147,14 +147,14 @@ def test_it_says_a_closed_deadline_cannot_be_completed_again(staff_client, agenc
 
 def test_it_uploads_downloads_and_archives_a_document(staff_client, agency):
     case = CaseFactory(agency=agency)
-    upload = SimpleUploadedFile("complaint.txt", "起诉状".encode(), content_type="text/plain")
+    upload = SimpleUploadedFile("complaint.pdf", b"%PDF-1.4 complaint", content_type="application/pdf")
     response = staff_client.post(reverse("document-create", args=[case.pk]),
                                  {"document-title": "起诉状副本", "document-file": upload})
     assert response.status_code == 302
     document = Document.objects.get(case=case)
     assert document.history.first().history_change_reason == "上传文书"
     download = staff_client.get(reverse("document-download", args=[document.pk]))
-    assert b"".join(download.streaming_content) == "起诉状".encode()
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 complaint"
     staff_client.post(reverse("document-archive", args=[document.pk]), {"reason": "重复上传"})
     document.refresh_from_db()
     assert document.archived_at is not None
@@ -175,9 +175,10 @@ def test_it_hides_another_agencys_document(other_client, agency):
 
 
 @time_machine.travel(TODAY)
-def test_it_refuses_an_absence_proof_over_ten_megabytes_on_the_page(staff_client, agency, staff):
+def test_it_refuses_an_absence_proof_over_the_upload_limit_on_the_page(staff_client, agency, staff, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
     hearing = _past_hearing(agency)
-    too_big = SimpleUploadedFile("proof.pdf", b"x" * (10 * 1024 * 1024 + 1), content_type="application/pdf")
+    too_big = SimpleUploadedFile("proof.pdf", b"%PDF" + b"x" * (1024 * 1024), content_type="application/pdf")
     response = staff_client.post(reverse("hearing-record-page", args=[hearing.pk]), {
         "staff": [staff.pk], "absence_reason": "official_duty", "absence_proof": too_big,
     })
@@ -185,3 +186,16 @@ def test_it_refuses_an_absence_proof_over_ten_megabytes_on_the_page(staff_client
     assert "absence_proof" in response.context["form"].errors
     hearing.refresh_from_db()
     assert hearing.status == HearingStatus.SCHEDULED and not hearing.absence_proof
+
+
+def test_it_refuses_a_program_uploaded_as_a_document_with_the_allowed_types(staff_client, agency):
+    case = CaseFactory(agency=agency)
+    program = SimpleUploadedFile("setup.exe", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/x-msdownload")
+    response = staff_client.post(reverse("document-create", args=[case.pk]),
+                                 {"document-title": "证据", "document-file": program})
+    assert response.context["form"].errors["file"] == [
+        "不支持该文件类型,只能上传:PDF、图片(JPG、PNG、GIF、BMP、TIFF、WEBP、HEIC)、"
+        "Office 97-2003 / WPS 文档(DOC、XLS、PPT、WPS、ET、DPS)、Word 文档(DOCX)、Excel 表格(XLSX)、"
+        "PowerPoint 演示文稿(PPTX)、OpenDocument 文档(ODT、ODS、ODP)、OFD 版式文件。"
+    ]
+    assert not Document.objects.exists()

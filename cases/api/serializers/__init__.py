@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -277,7 +278,9 @@ class HearingSerializer(serializers.ModelSerializer):
     agency = AgencyCodeField(source="case.agency", read_only=True)
     attending_staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     absence_reason = serializers.ChoiceField(choices=AbsenceReason.choices, allow_blank=True, read_only=True)
-    absence_proof = serializers.FileField(read_only=True, allow_null=True, use_url=True)
+    absence_proof = serializers.SerializerMethodField(
+        help_text="Download address of the proof; it checks the reader may see the case (media is never public).",
+    )
     leader_attended = serializers.BooleanField(read_only=True)
     lawyer_only = serializers.BooleanField(read_only=True)
 
@@ -290,6 +293,14 @@ class HearingSerializer(serializers.ModelSerializer):
             "lawyer_only", "version", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_absence_proof(self, hearing: Hearing) -> str | None:
+        if not hearing.absence_proof:
+            return None
+        path = reverse("api:hearing-proof", args=[hearing.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class HearingCreateSerializer(serializers.Serializer):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -78,6 +80,16 @@ class HearingViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixi
             staff=d.get("staff", ()), lawyer_names=d["lawyer_names"], absence_reason=d["absence_reason"],
             absence_detail=d["absence_detail"], absence_proof=d.get("absence_proof"), notes=d["notes"],
         ))
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def proof(self, request: Request, pk: str | None = None) -> FileResponse:
+        """Download the proof of the leader's absence; only readers of the case get it."""
+        hearing = self.get_object()
+        if not hearing.absence_proof:
+            raise Http404
+        return FileResponse(hearing.absence_proof.open("rb"), as_attachment=True,
+                            filename=hearing.absence_proof.name.rsplit("/", 1)[-1])
 
     @extend_schema(request=s.ReasonSerializer, responses=s.HearingSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
