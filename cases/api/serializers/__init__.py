@@ -12,8 +12,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
