@@ -82,7 +82,7 @@ def _users(agencies: dict[str, Agency], password: str | None, report: SeedReport
             chosen = password or secrets.token_urlsafe(9)
             user = User.objects.create_user(
                 username, email=f"{username}@example.invalid", password=chosen,
-                last_name=last, first_name=first, is_staff=True,
+                last_name=last, first_name=first, is_staff=(role == Role.ADMIN),
                 is_superuser=(role == Role.ADMIN),
             )
             report.created_users[username] = chosen
@@ -97,19 +97,29 @@ def _users(agencies: dict[str, Agency], password: str | None, report: SeedReport
             user=user, defaults={"agency": agencies[code], "role": role, "leader_rank": rank, "title": title}
         )
         out[username] = user
-    _grant_admin_rights(out)
     return out
 
 
-def _grant_admin_rights(users: dict[str, Any]) -> None:
-    """Staff and leaders use the admin too: give them the model permissions they need."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="法制科")
-    perms = Permission.objects.filter(content_type__app_label="cases")
-    group.permissions.set(perms)
-    for name in ("staff", "leader", "leader2", "staff2"):
-        users[name].groups.add(group)
+def _demo_pdf(text: str) -> bytes:
+    """A one-page PDF with a line of text: uploads are checked on content (cases/uploads.py)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -173,7 +183,8 @@ def _load_hearing(case: Case, row: dict[str, Any], users: dict[str, Any], admin:
         return hearing
     proof = None
     if leader is None:
-        proof = ContentFile("负责人因公务无法出庭的情况说明(演示材料)".encode(), name="absence-proof.txt")
+        proof = ContentFile(_demo_pdf("Demo: statement why the responsible person could not attend"),
+                            name="absence-proof.pdf")
     return hearing_record(
         hearing=hearing, by=admin, responsible_person=leader,
         staff=[users[name] for name in row["staff"]], lawyer_names=row["lawyers"],

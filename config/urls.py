@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 
+from cases.admin import site as admin_site
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("cases.api.urls")),

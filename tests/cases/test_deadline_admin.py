@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-import cases.admin_deadlines  # noqa: F401  (registers the admins even before cases/admin.py imports it)
 from cases.choices import DeadlineStatus, Instance, Kind, Subject
 from cases.models import Case, Deadline, HolidayOverride
 from cases.services.cases import case_create

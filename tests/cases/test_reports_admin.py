@@ -27,24 +27,32 @@ def admin_client_for(client):
 
 
 @time_machine.travel("2022-02-01 10:00 +0800")
-def test_it_lists_only_visible_reports_and_downloads_them(admin_client_for, agency, other_agency, staff, other_staff):
+def test_an_administrator_lists_and_downloads_every_agencys_reports(admin_client_for, agency, other_agency,
+                                                                    admin_user, staff, other_staff):
     mine = yearly_report_generate(agency=agency, year=2021, by=staff)
     theirs = yearly_report_generate(agency=other_agency, year=2021, by=other_staff)
-    client = admin_client_for(staff)
+    client = admin_client_for(admin_user)
     page = client.get(CHANGELIST)
     assert page.status_code == 200
     assert reverse("admin:cases_yearlyreport_export", args=[mine.pk, "xlsx"]) in page.content.decode()
-    assert reverse("admin:cases_yearlyreport_export", args=[theirs.pk, "xlsx"]) not in page.content.decode()
+    assert reverse("admin:cases_yearlyreport_export", args=[theirs.pk, "xlsx"]) in page.content.decode()
     download = client.get(reverse("admin:cases_yearlyreport_export", args=[mine.pk, "docx"]))
     assert download.status_code == 200 and download["Content-Disposition"].endswith('-v1.docx"')
-    assert client.get(reverse("admin:cases_yearlyreport_export", args=[theirs.pk, "xlsx"])).status_code == 404
     assert client.get(reverse("admin:cases_yearlyreport_export", args=[mine.pk, "pdf"])).status_code == 404
 
 
 @time_machine.travel("2022-02-01 10:00 +0800")
-def test_the_regenerate_action_adds_a_version_and_leaves_the_old_one(admin_client_for, agency, staff):
+def test_legal_staff_cannot_download_a_report_through_the_admin(client, agency, staff):
+    report = yearly_report_generate(agency=agency, year=2021, by=staff)
+    staff.user_permissions.add(Permission.objects.get(codename="view_yearlyreport"))
+    client.force_login(staff)
+    assert client.get(reverse("admin:cases_yearlyreport_export", args=[report.pk, "xlsx"])).status_code == 403
+
+
+@time_machine.travel("2022-02-01 10:00 +0800")
+def test_the_regenerate_action_adds_a_version_and_leaves_the_old_one(admin_client_for, agency, staff, admin_user):
     first = yearly_report_generate(agency=agency, year=2021, by=staff)
-    response = admin_client_for(staff).post(
+    response = admin_client_for(admin_user).post(
         CHANGELIST, {"action": "regenerate", "_selected_action": [first.pk]}, follow=True
     )
     assert response.status_code == 200

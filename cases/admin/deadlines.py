@@ -1,8 +1,4 @@
-"""Admin for deadlines and the holiday calendar; every write goes through a service.
-
-cases/admin.py imports this module (which registers the admins) and adds
-``DeadlineInline`` to the case admin.
-"""
+"""Admin for deadlines and the holiday calendar; every write goes through a service."""
 
 from __future__ import annotations
 
@@ -11,15 +7,16 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin.common import ServiceErrorsAsMessages, errors_text
+from cases.admin.site import site
 from cases.choices import DeadlineStatus, DeadlineUrgency
-from cases.errors import StaleVersion
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.permissions import is_admin
-from cases.services.deadlines import deadline_add_manual, deadline_complete, deadline_waive
+from cases.services.deadlines import deadline_add_manual, deadline_complete, deadline_override, deadline_waive
 from cases.services.holidays import holiday_override_delete, holiday_override_set
 
 _DEADLINE_FIELDS = (
@@ -28,30 +25,7 @@ _DEADLINE_FIELDS = (
     "created_at", "updated_at",
 )  # fmt: skip
 _MANUAL_ADD_FIELDS = ("case", "title", "due_on", "is_bureau_duty")
-
-
-def _errors(exc: ValidationError | PermissionDenied) -> str:
-    return "; ".join(getattr(exc, "messages", [str(exc)]))
-
-
-class ServiceErrorsAsMessages(SimpleHistoryAdmin):
-    """An admin whose saves call services: a service error the form could not foresee is a message.
-
-    The forms run the services' checks first; what still fails inside the service (a
-    concurrent edit, a stale version) has rolled back with the admin's transaction.
-    Say so and show the page again instead of answering 500.
-    """
-
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, StaleVersion) as error:
-            text = _errors(error) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, _("未保存:%(e)s") % {"e": text}, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+_OVERRIDE_FIELDS = ("due_on", "override_reason")
 
 
 class DeadlineInline(admin.TabularInline):
@@ -69,7 +43,7 @@ class DeadlineInline(admin.TabularInline):
         return False
 
 
-@admin.register(Deadline)
+@admin.register(Deadline, site=site)
 class DeadlineAdmin(ServiceErrorsAsMessages):
     list_display = (
         "display_title", "case", "trigger_on", "due_on", "urgency_label", "status", "is_bureau_duty", "provisional",
@@ -90,7 +64,13 @@ class DeadlineAdmin(ServiceErrorsAsMessages):
         return _DEADLINE_FIELDS if obj is not None else _MANUAL_ADD_FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Deadline | None = None) -> tuple[str, ...]:
-        return _DEADLINE_FIELDS if obj is not None else ()
+        # An open deadline's due day may be set by hand with a reason (deadline_override);
+        # everything else is computed or closed through the actions.
+        if obj is None:
+            return ()
+        if obj.status == DeadlineStatus.OPEN:
+            return tuple(f for f in _DEADLINE_FIELDS if f not in _OVERRIDE_FIELDS)
+        return _DEADLINE_FIELDS
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -117,6 +97,11 @@ class DeadlineAdmin(ServiceErrorsAsMessages):
 
     def save_model(self, request: HttpRequest, obj: Deadline, form: Any, change: bool) -> None:
         data = form.cleaned_data
+        if change:
+            if "due_on" in form.changed_data:
+                deadline_override(deadline=obj, due_on=data["due_on"], reason=data.get("override_reason", ""),
+                                  by=request.user)
+            return
         saved = deadline_add_manual(
             case=data["case"], title=data["title"], due_on=data["due_on"], by=request.user,
             is_bureau_duty=data["is_bureau_duty"],
@@ -129,7 +114,7 @@ class DeadlineAdmin(ServiceErrorsAsMessages):
             try:
                 deadline_complete(deadline=deadline, by=request.user, note=str(_("管理后台标记完成")))
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{deadline}: {_errors(exc)}", messages.WARNING)
+                self.message_user(request, f"{deadline}: {errors_text(exc)}", messages.WARNING)
 
     @admin.action(description=_("免除所选期限"))
     def waive(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> None:
@@ -137,7 +122,7 @@ class DeadlineAdmin(ServiceErrorsAsMessages):
             try:
                 deadline_waive(deadline=deadline, by=request.user, reason=str(_("管理后台免除")))
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{deadline}: {_errors(exc)}", messages.WARNING)
+                self.message_user(request, f"{deadline}: {errors_text(exc)}", messages.WARNING)
 
 
 class CalendarAdminPermissions:
@@ -159,7 +144,7 @@ class CalendarAdminPermissions:
         return is_admin(request.user)
 
 
-@admin.register(HolidayOverride)
+@admin.register(HolidayOverride, site=site)
 class HolidayOverrideAdmin(CalendarAdminPermissions, ServiceErrorsAsMessages):
     list_display = ("date", "weekday", "is_working", "note", "source", "created_by", "updated_at")
     list_filter = ("is_working",)
@@ -192,7 +177,7 @@ class HolidayOverrideAdmin(CalendarAdminPermissions, ServiceErrorsAsMessages):
             self.delete_model(request, override)
 
 
-@admin.register(CalendarYear)
+@admin.register(CalendarYear, site=site)
 class CalendarYearAdmin(CalendarAdminPermissions, SimpleHistoryAdmin):
     """Years loaded with `manage.py load_holidays`; read-only here."""
 

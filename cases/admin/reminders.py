@@ -1,7 +1,6 @@
 """Admin for the reminder outbox and in-app notifications (read-only; failures shown with their error).
 
-cases/admin.py imports this module, which registers the two admins. Rows are
-written by the sweep and the send tasks only; the one write here is the
+Rows are written by the sweep and the send tasks only; the one write here is the
 "send again" action on failed deliveries, which goes through a service.
 """
 
@@ -14,33 +13,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin.common import ReadOnlyScopedAdmin
+from cases.admin.site import site
 from cases.models.reminders import DeliveryStatus, Notification, ReminderDelivery
-from cases.permissions import is_admin, visible_agency_ids
+from cases.permissions import is_admin
 from cases.services.reminder_outbox import deliveries_retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written elsewhere (tasks, services); nobody adds, edits or deletes them here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyScopedAdmin(ReadOnlyAdmin):
-    """Rows of the agencies the user may see, read-only."""
-
-    agency_path = "agency"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        ids = visible_agency_ids(request.user)
-        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
 
 
 class FailedFilter(admin.SimpleListFilter):
@@ -58,8 +35,8 @@ class FailedFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(_ReadOnlyScopedAdmin):
+@admin.register(ReminderDelivery, site=site)
+class ReminderDeliveryAdmin(ReadOnlyScopedAdmin):
     list_display = (
         "created_at", "reminder", "recipient", "channel", "status", "attempts", "last_error", "sent_at", "agency",
     )  # fmt: skip
@@ -95,8 +72,8 @@ class ReadFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Notification)
-class NotificationAdmin(_ReadOnlyScopedAdmin):
+@admin.register(Notification, site=site)
+class NotificationAdmin(ReadOnlyScopedAdmin):
     agency_path = "recipient__membership__agency"
     list_display = ("created_at", "recipient", "title", "read_at")
     list_filter = (ReadFilter, "created_at")

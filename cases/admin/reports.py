@@ -1,6 +1,6 @@
 """Admin for yearly report snapshots: read-only rows, XLSX/DOCX downloads, a regenerate action.
 
-cases/admin.py imports this module at its end. A numbered version is never edited:
+A numbered version is never edited:
 "regenerate" adds a new version through cases.services.reports.
 """
 
@@ -16,7 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_reminders import ReadOnlyAdmin
+from cases.admin.common import ReadOnlyAdmin
+from cases.admin.site import site
 from cases.exports import (
     DOCX_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -33,7 +34,7 @@ _EXPORTS = {
 }
 
 
-@admin.register(YearlyReport)
+@admin.register(YearlyReport, site=site)
 class YearlyReportAdmin(ReadOnlyAdmin):
     list_display = ("agency", "year", "version", "kind", "generated_at", "generated_by", "generated_by_job", "downloads")
     list_filter = ("year", "kind", "agency")

@@ -1,8 +1,4 @@
-"""The admin, usable by legal staff on day one: Chinese labels, filters, history.
-
-Saves go through the services (never a bare model.save()), so the admin obeys
-the same rules as the pages and the API. Deleting is replaced by archiving.
-"""
+"""Admin for cases, hearings and documents: saves through the services, archiving instead of deleting."""
 
 from __future__ import annotations
 
@@ -10,109 +6,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_deadlines import DeadlineInline, ServiceErrorsAsMessages
+from cases.admin.common import AgencyScopedAdmin, add_service_errors
+from cases.admin.deadlines import DeadlineInline
+from cases.admin.site import site
 from cases.choices import HearingStatus
 from cases.models import Agency, Case, Document, Hearing, Membership
-from cases.permissions import is_admin, visible_agency_ids, writable_agency_ids
+from cases.permissions import writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS, case_archive, case_create, case_update, case_validate
 from cases.services.documents import document_upload
 from cases.services.hearings import hearing_reschedule, hearing_schedule
-
-User = get_user_model()
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields; the rest on top."""
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
-class AgencyScopedAdmin(ServiceErrorsAsMessages):
-    """Shows each user only the agencies they may see; no hard deletes."""
-
-    agency_path = "agency"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        ids = visible_agency_ids(request.user)
-        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not super().has_change_permission(request, obj):
-            return False
-        ids = writable_agency_ids(request.user)
-        if obj is None or ids is None:
-            return ids is None or bool(ids)
-        return self._agency_id(obj) in ids
-
-    def _agency_id(self, obj: Any) -> int:
-        target = obj
-        for part in self.agency_path.split("__"):
-            target = getattr(target, part)
-        return target if isinstance(target, int) else target.pk
-
-
-class AdministratorWritesAdmin(AgencyScopedAdmin):
-    """Agencies and roles decide who sees what: only administrators change them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_admin(request.user) and super().has_change_permission(request, obj)
-
-
-@admin.register(Agency)
-class AgencyAdmin(AdministratorWritesAdmin):
-    agency_path = "id"
-    list_display = ("name", "code", "parent")
-    search_fields = ("name", "code")
-
-
-class MembershipInline(admin.StackedInline):
-    model = Membership
-    can_delete = False
-    verbose_name_plural = _("所属机关与角色")
-
-
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    inlines = [MembershipInline]
-    list_display = ("username", "last_name", "first_name", "is_active", "agency_code", "role")
-    list_select_related = ("membership__agency",)
-    list_filter = ("is_active", "membership__agency", "membership__role", "membership__leader_rank")
-
-    @admin.display(description=_("机关"))
-    def agency_code(self, obj: Any) -> str:
-        member = getattr(obj, "membership", None)
-        return member.agency.code if member else ""
-
-    @admin.display(description=_("角色"))
-    def role(self, obj: Any) -> str:
-        member = getattr(obj, "membership", None)
-        return member.get_role_display() if member else ""
-
-
-@admin.register(Membership)
-class MembershipAdmin(AdministratorWritesAdmin):
-    list_display = ("user", "agency", "role", "leader_rank", "title")
-    list_filter = ("agency", "role", "leader_rank")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "title")
 
 
 class HearingInline(admin.TabularInline):
@@ -162,7 +69,7 @@ class CaseAdminForm(forms.ModelForm):
             add_service_errors(self, error)
 
 
-@admin.register(Case)
+@admin.register(Case, site=site)
 class CaseAdmin(AgencyScopedAdmin):
     form = CaseAdminForm
     list_display = ("number", "kind", "litigation_instance", "subject", "applicant", "received_on", "status", "outcome", "agency")
@@ -255,7 +162,7 @@ class HearingAdminForm(forms.ModelForm):
         return data
 
 
-@admin.register(Hearing)
+@admin.register(Hearing, site=site)
 class HearingAdmin(AgencyScopedAdmin):
     """Schedules and reschedules through the services; attendance is recorded on the case page (D7)."""
 
@@ -303,12 +210,32 @@ class HearingAdmin(AgencyScopedAdmin):
         """Nothing to save: attending staff are set only when attendance is recorded."""
 
 
-@admin.register(Document)
+@admin.register(Document, site=site)
 class DocumentAdmin(AgencyScopedAdmin):
+    """Adds a document through document_upload (type, size, permission); a stored one is only viewed."""
+
     agency_path = "case__agency"
     list_display = ("title", "case", "uploaded_at", "uploaded_by")
     search_fields = ("title", "case__number")
     list_select_related = ("case", "uploaded_by")
+    fields = ("case", "title", "file")
+    autocomplete_fields = ("case",)
 
-# Registers the reminder outbox and notification admins (issue 4) and the yearly report admin (issue 5).
-from cases import admin_reminders, admin_reports  # noqa: E402,F401
+    def get_readonly_fields(self, request: HttpRequest, obj: Document | None = None) -> tuple[str, ...]:
+        return ("case", "title", "file", "uploaded_by", "uploaded_at", "archived_at") if obj else ()
+
+    def get_fields(self, request: HttpRequest, obj: Document | None = None) -> tuple[str, ...]:
+        return self.get_readonly_fields(request, obj) if obj else self.fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "case":
+            kwargs["queryset"] = Case.objects.writable_by(request.user).active()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        saved = document_upload(case=data["case"], title=data["title"], file=data["file"], by=request.user)
+        obj.pk = saved.pk

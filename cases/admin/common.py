@@ -1,0 +1,151 @@
+"""What every admin shares: scoping by agency, scoped history and pickers, service errors as messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.errors import StaleVersion
+from cases.permissions import visible_agency_ids, writable_agency_ids
+
+User = get_user_model()
+
+
+def errors_text(exc: ValidationError | PermissionDenied) -> str:
+    return "; ".join(getattr(exc, "messages", [str(exc)]))
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields; the rest on top."""
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+def scoped_users(user: Any) -> QuerySet[Any]:
+    """The people a picker may offer: members of the agencies the user may see."""
+    ids = visible_agency_ids(user)
+    people = User.objects.filter(membership__isnull=False).select_related("membership")
+    return people if ids is None else people.filter(membership__agency_id__in=ids)
+
+
+class ScopedPickers:
+    """Every user picker (handlers, leaders, staff) offers only people of visible agencies."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is User and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_users(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is User and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_users(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ServiceErrorsAsMessages(ScopedPickers, SimpleHistoryAdmin):
+    """An admin whose saves call services; history only of rows the user may see, never reverted.
+
+    The forms run the services' checks first; what still fails inside the service (a
+    concurrent edit, a stale version) has rolled back with the admin's transaction.
+    Say so and show the page again instead of answering 500.
+
+    simple_history's history pages fall back to the history table when the live row is
+    not in get_queryset(), which let anyone read another agency's history: here a row
+    outside the user's scope is a 404 on both history pages. A revert would write
+    around the services, so a POST to a history entry is refused.
+    """
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, StaleVersion) as error:
+            text = errors_text(error) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, _("未保存:%(e)s") % {"e": text}, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        return obj
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._visible_or_404(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class AgencyScopedAdmin(ServiceErrorsAsMessages):
+    """Shows each user only the agencies they may see; no hard deletes."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = visible_agency_ids(request.user)
+        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        ids = writable_agency_ids(request.user)
+        return super().has_add_permission(request) and (ids is None or bool(ids))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        ids = writable_agency_ids(request.user)
+        if obj is None or ids is None:
+            return ids is None or bool(ids)
+        return self._agency_id(obj) in ids
+
+    def _agency_id(self, obj: Any) -> int:
+        target = obj
+        for part in self.agency_path.split("__"):
+            target = getattr(target, part)
+        return target if isinstance(target, int) else target.pk
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written elsewhere (tasks, services); nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdmin):
+    """Rows of the agencies the user may see, read-only."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = visible_agency_ids(request.user)
+        return qs if ids is None else qs.filter(**{f"{self.agency_path}__in": ids})
