@@ -7,6 +7,7 @@ CELERY_BROKER_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: offices often have no internet
     "simple_history",
+    "axes",  # login lockout (docs/security.md)
     "cases",
 ]
 
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +168,24 @@ UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 102
 # A request body that is not a file (a form, JSON) stays small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Login lockout (django-axes) ------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one user from one address, that pair is
+# locked out (the page, the API token endpoint and the admin share the tracker's login)
+# until the cool-off ends or an administrator deletes the attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ADMIN = False  # registered on the tracker's own admin site (cases/admin/accounts.py)
+# Behind one reverse proxy (nginx) the client's address is the last hop it adds.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -245,6 +266,15 @@ REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))
 # Users who asked for a daily digest get it at the first sweep after this hour (local time).
 REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
 
+# --- Cache: login throttles (and nothing that must survive a restart) ---------------
+# Redis in production so every web process counts the same attempts; memory otherwise.
+_CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -260,6 +290,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "cases.api.errors.AutoSchema",  # documents the one error shape
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    # Guessing passwords at /api/auth/token/ or feed tokens at /calendar/feed/: 429 past these.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth-token": os.environ.get("THROTTLE_AUTH_TOKEN", "10/min"),
+        "calendar-feed": os.environ.get("THROTTLE_CALENDAR_FEED", "30/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Case tracker API",

@@ -84,3 +84,13 @@ def demo(db, _demo_rows, tmp_path) -> Agency:
     rows.write_text(_demo_rows, encoding="utf-8")
     call_command("loaddata", str(rows), verbosity=0)
     return Agency.objects.get(code="wuzhou-hrss")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles count in the cache: each test starts with none of another test's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -103,3 +105,8 @@ class MembershipAdmin(AdministratorWritesAdmin):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         membership_save(membership=obj, by=request.user)
+
+
+# Login lockout (django-axes): deleting a user's attempt row unlocks them at once.
+site.register(AccessAttempt, AccessAttemptAdmin)
+site.register(AccessFailureLog, AccessFailureLogAdmin)

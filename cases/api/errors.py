@@ -47,6 +47,14 @@ def if_match_versions(header: str) -> set[int] | None:
     return versions  # empty when malformed: matches nothing, so 412
 
 
+class LockedOut(exceptions.APIException):
+    """Too many wrong passwords for this user from this address (django-axes)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = gettext_lazy("密码连续输错次数过多,该账号在本地址已暂时锁定;请稍后再试或请系统管理员解除锁定。")
+    default_code = "locked_out"
+
+
 def _key(key: Any) -> str:
     return "non_field_errors" if key in (NON_FIELD_ERRORS, None) else str(key)
 

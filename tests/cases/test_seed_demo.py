@@ -48,7 +48,9 @@ def test_seeding_twice_creates_nothing_new(demo):
 
 def test_the_demo_users_can_log_in_with_the_given_password(demo, client):
     for username in ("staff", "leader", "admin", "staff2"):
-        assert client.login(username=username, password="demo-pass"), username
+        response = client.post("/accounts/login/", {"username": username, "password": "demo-pass"})
+        assert response.status_code == 302, username
+        client.logout()
     leader = get_user_model().objects.get(username="leader")
     assert leader.membership.is_responsible_person
     assert get_user_model().objects.get(username="staff2").membership.agency.code != "wuzhou-hrss"

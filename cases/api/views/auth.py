@@ -1,18 +1,44 @@
-"""/api/auth/token/: a token for scripts."""
+"""/api/auth/token/: a token for scripts; throttled, and locked out with the login page (django-axes)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from cases.api import serializers as s
-from cases.api.errors import ErrorSerializer
+from cases.api.errors import ErrorSerializer, LockedOut
 
 
-@extend_schema(request=AuthTokenSerializer, responses={200: s.TokenSerializer, 400: ErrorSerializer}, auth=[])
+@extend_schema(request=AuthTokenSerializer, responses={200: s.TokenSerializer, 400: ErrorSerializer,
+                                                       429: ErrorSerializer}, auth=[])
 class ObtainAuthToken(BaseObtainAuthToken):
-    """POST username and password, get ``{"token": ...}``; send it as ``Authorization: Token <token>``."""
+    """POST username and password, get ``{"token": ...}``; send it as ``Authorization: Token <token>``.
+
+    The same lockout as the login page: after a few wrong passwords for one user from one
+    address, 429 until the cool-off ends or an administrator unlocks it. The endpoint is
+    also throttled per address (``auth-token`` rate), whatever the usernames tried.
+    """
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth-token"
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # axes marks the request it refused (the DRF request, which Django's authenticate() saw).
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                raise LockedOut from None
+            raise
+
+
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.throttling import SimpleRateThrottle
 
 from cases.models import CalendarFeedToken
 from cases.services.calendar import workday_calendar
@@ -71,9 +73,24 @@ def feed_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("calendar")
 
 
+class FeedThrottle(SimpleRateThrottle):
+    """Per address (settings: REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["calendar-feed"]):
+    a calendar app polls every few minutes; someone guessing tokens asks many times a second."""
+
+    scope = "calendar-feed"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 @require_GET
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """No login (calendar apps cannot log in): the secret token is the credential."""
+    throttle = FeedThrottle()
+    if not throttle.allow_request(request, None):
+        response = HttpResponse(_("请求过于频繁,请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
     # token_urlsafe() characters only: anything else (a NUL byte would upset PostgreSQL) is simply unknown.
     well_formed = FEED_TOKEN.fullmatch(token) is not None
     tokens = CalendarFeedToken.objects.select_related("user__membership__agency")
