@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("auth/token/", views.ObtainAuthToken.as_view(), name="api-token"),
     path("statistics/yearly/", YearlyStatisticsView.as_view(), name="statistics-yearly"),
     path("", include(router.urls)),
+    # Last: any other /api/... path is this API's JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

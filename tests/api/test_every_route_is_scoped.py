@@ -33,6 +33,7 @@ OTHER_PATHS = {
     "swagger-ui": "public documentation, no data",
     "api-token": "the caller's own credentials",
     "statistics-yearly": "agency code in the query: another agency's is a 404",
+    "not-found": "no data: any path no route matches is the API's JSON 404",
 }
 
 

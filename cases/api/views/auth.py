@@ -9,9 +9,11 @@ from rest_framework import exceptions
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from cases.api import serializers as s
 from cases.api.errors import ErrorSerializer, LockedOut
@@ -42,3 +44,13 @@ class ObtainAuthToken(BaseObtainAuthToken):
 
 
 
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Every /api/... path no route matches: 404 in the one error shape, credentials or not."""
+
+    permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise exceptions.NotFound
