@@ -43,7 +43,8 @@ from cases.models.reminders import ReminderChannel
 from cases.people import person_name
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
-from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
+from casetracker import reminders as schedule
+from casetracker.calendar import WorkdayCalendar
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -61,7 +62,6 @@ __all__ = [
     "reminders_sweep_and_enqueue",
 ]
 
-_FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
 # Hearings the law wants a responsible person at: court (SPC20) and reconsideration (ARL 51).
 _LEADER_HEARINGS = (HearingKind.COURT, HearingKind.RECONSIDERATION)
 ESCALATION_LEADER = "escalation_leader"
@@ -102,63 +102,27 @@ class SweepResult:
 # --- When: the latest applicable reminder of one deadline or hearing -----------------
 
 
-def _working_day_before(day: dt.date, n: int, calendar: WorkdayCalendar) -> dt.date:
-    """The n-th working day before ``day`` (``day`` itself not counted)."""
-    remaining = n
-    while remaining and day > _FIRST_DAY:  # the calendar cannot answer before 2004
-        day -= dt.timedelta(days=1)
-        remaining -= calendar.is_working_day(day)
-    return day
-
-
-def _last_working_day(after: dt.date, through: dt.date, calendar: WorkdayCalendar) -> dt.date | None:
-    """The latest working day in (after, through], or None."""
-    day = through
-    while day > after:
-        if calendar.is_working_day(day):
-            return day
-        day -= dt.timedelta(days=1)
-    return None
+def _leads() -> dict[str, list[int]]:
+    return {"working_days": list(settings.REMINDER_DEADLINE_WORKING_DAYS), "days": list(settings.REMINDER_DEADLINE_DAYS)}
 
 
 def deadline_schedule(due_on: dt.date, calendar: WorkdayCalendar) -> list[tuple[dt.date, str]]:
-    """(fire day, reminder) of the lead reminders, earliest first; ties go to the later lead."""
-    leads = [(_working_day_before(due_on, n, calendar), f"lead_{n}wd") for n in settings.REMINDER_DEADLINE_WORKING_DAYS]
-    leads += [
-        (due_on - dt.timedelta(days=n), "due_day" if n == 0 else f"lead_{n}d")
-        for n in sorted(settings.REMINDER_DEADLINE_DAYS, reverse=True)
-    ]
-    return sorted(leads, key=lambda item: item[0])  # stable: same-day leads keep their order
+    """(fire day, reminder) of the lead reminders at the configured lead times (casetracker.reminders)."""
+    return schedule.deadline_schedule(due_on, calendar, **_leads())
 
 
 def deadline_reminder_at(due_on: dt.date, today: dt.date, calendar: WorkdayCalendar) -> str | None:
-    """The reminder of a deadline due on ``due_on`` that applies on ``today``, if any."""
-    if today > due_on:
-        overdue_day = _last_working_day(due_on, today, calendar)
-        if overdue_day is not None:
-            return f"overdue_{overdue_day.isoformat()}"
-    fired = [key for day, key in deadline_schedule(due_on, calendar) if day <= today]
-    return f"{fired[-1]}@{due_on.isoformat()}" if fired else None
+    """The reminder of a deadline due on ``due_on`` that applies on ``today``, if any (casetracker.reminders)."""
+    return schedule.deadline_reminder_at(due_on, today, calendar, **_leads())
 
 
 def hearing_reminder_at(hearing_on: dt.date, today: dt.date) -> str | None:
-    """The lead reminder (without its ``@<time>``) of a hearing on ``hearing_on`` that applies on ``today``."""
-    fired = [
-        f"hearing_{n}d"
-        for n in sorted(settings.REMINDER_HEARING_DAYS, reverse=True)
-        if hearing_on - dt.timedelta(days=n) <= today <= hearing_on
-    ]
-    return fired[-1] if fired else None
+    """The lead reminder of a hearing on ``hearing_on`` that applies on ``today`` (casetracker.reminders)."""
+    return schedule.hearing_reminder_at(hearing_on, today, days=settings.REMINDER_HEARING_DAYS)
 
 
 def _horizon(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
-    """The latest due day any lead reminder can already apply to on ``today``."""
-    days = max([0, *settings.REMINDER_DEADLINE_DAYS])
-    horizon = today + dt.timedelta(days=days)
-    working = max([0, *settings.REMINDER_DEADLINE_WORKING_DAYS])
-    if working:
-        horizon = max(horizon, calendar.nth_working_day_after(today, working)[0])
-    return horizon
+    return schedule.due_horizon(today, calendar, **_leads())
 
 
 # --- Who and what: recipients and the words ------------------------------------------
