@@ -213,6 +213,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP server may take to answer; without it a server that never replies
+# blocks a reminder sweep forever. Keep it below half of REMINDER_CLAIM_LEASE.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casetracker@localhost")
 
 # --- Celery -----------------------------------------------------------------
@@ -263,6 +266,9 @@ REMINDER_RETRY_BACKOFF = int(os.environ.get("REMINDER_RETRY_BACKOFF", "30"))
 # A row claimed for sending longer ago than this is taken to belong to a dead worker
 # and is sent again; it must exceed the send task's hard time limit (90 s).
 REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))
+# An inline sweep claims this many rows at a time, just before sending them, and renews
+# the claims it still holds every half lease (docs/reminders.md, "the lease rule").
+REMINDER_SEND_BATCH = int(os.environ.get("REMINDER_SEND_BATCH", "100"))
 # Users who asked for a daily digest get it at the first sweep after this hour (local time).
 REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
 

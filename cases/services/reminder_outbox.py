@@ -21,7 +21,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -39,11 +39,14 @@ __all__ = [
     "deliveries_claim_created",
     "deliveries_create",
     "deliveries_recover",
+    "deliveries_renew",
+    "deliveries_send_inline",
     "deliveries_retry",
     "delivery_claim",
     "delivery_send_claimed",
     "new_token",
     "retry_delay",
+    "send_batch",
 ]
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ logger = logging.getLogger(__name__)
 # How many stale rows one sweep takes over; the next sweep takes the rest.
 RECOVER_BATCH: Final = 500
 _ERROR_LIMIT: Final = 2000
+_TOKEN_LENGTH: Final = ReminderDelivery._meta.get_field("created_by_sweep").max_length or 40
 
 
 class DeliveryOutcome:
@@ -77,8 +81,14 @@ class Intended:
 
 
 def new_token(prefix: str = "sweep") -> str:
-    """A claim / batch token naming this process (host and pid help when reading the admin)."""
-    return f"{prefix}:{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    """A claim / batch token naming this process (host and pid help when reading the admin).
+
+    It always fits ``created_by_sweep``: the random part and the pid come first and the
+    host name (a Kubernetes pod's is 60+ characters) gets what is left, so a long host
+    name shortens the token instead of failing every sweep with "value too long".
+    """
+    head = f"{prefix}:{uuid.uuid4().hex[:12]}:{os.getpid()}:"
+    return (head + socket.gethostname())[:_TOKEN_LENGTH]
 
 
 def retry_delay(attempts: int) -> int:
@@ -128,18 +138,27 @@ def _claim_values(worker: str, now: dt.datetime) -> dict[str, Any]:
     return {"status": DeliveryStatus.SENDING, "claimed_by": worker, "claimed_at": now, "attempts": F("attempts") + 1}
 
 
-def deliveries_claim_created(*, token: str, worker: str) -> list[int]:
-    """Claim, for sending inline, every still-pending row the sweep ``token`` inserted."""
+def _claim_batch(qs: QuerySet[ReminderDelivery], *, worker: str, limit: int) -> list[int]:
+    """Claim at most ``limit`` rows of ``qs`` for ``worker``; the ids this call claimed."""
     now = timezone.now()
     with transaction.atomic():
-        ReminderDelivery.objects.filter(
-            created_by_sweep=token, status=DeliveryStatus.PENDING, claimed_by__isnull=True
-        ).update(**_claim_values(worker, now))
-    return _claimed_by(worker)
+        ids = list(_locked(qs.order_by("id")).values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        qs.filter(id__in=ids).update(**_claim_values(worker, now))
+    return _claimed_by(worker, ids)
 
 
-def _claimed_by(worker: str) -> list[int]:
-    qs = ReminderDelivery.objects.filter(claimed_by=worker, status=DeliveryStatus.SENDING)
+def deliveries_claim_created(*, token: str, worker: str, limit: int | None = None) -> list[int]:
+    """Claim, for sending inline, up to ``limit`` still-pending rows the sweep ``token`` inserted."""
+    created = ReminderDelivery.objects.filter(
+        created_by_sweep=token, status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0
+    )  # attempts=0: a row that failed in this sweep waits for its backoff like any other
+    return _claim_batch(created, worker=worker, limit=limit or send_batch())
+
+
+def _claimed_by(worker: str, ids: Iterable[int]) -> list[int]:
+    qs = ReminderDelivery.objects.filter(id__in=list(ids), claimed_by=worker, status=DeliveryStatus.SENDING)
     return list(qs.order_by("id").values_list("id", flat=True))
 
 
@@ -150,7 +169,7 @@ def _stale_q(now: dt.datetime) -> Q:
     )
 
 
-def deliveries_recover(*, worker: str | None) -> list[int]:
+def deliveries_recover(*, worker: str | None, limit: int = RECOVER_BATCH) -> list[int]:
     """Take over rows left behind: a retry that is due, a creator or worker that died.
 
     With ``worker`` (inline sending) the rows are claimed for it. Without (Celery),
@@ -158,20 +177,33 @@ def deliveries_recover(*, worker: str | None) -> list[int]:
     queued; the send task claims them. Either way, two sweeps never take the same row.
     """
     now = timezone.now()
+    stale = ReminderDelivery.objects.filter(_stale_q(now))
+    if worker is not None:
+        return _claim_batch(stale, worker=worker, limit=limit)
     with transaction.atomic():
-        ids = list(
-            _locked(ReminderDelivery.objects.filter(_stale_q(now)).order_by("next_attempt_at"))
-            .values_list("id", flat=True)[:RECOVER_BATCH]
-        )
-        if not ids:
-            return []
-        qs = ReminderDelivery.objects.filter(_stale_q(now), id__in=ids)
-        if worker is not None:
-            qs.update(**_claim_values(worker, now))
-        else:
+        ids = list(_locked(stale.order_by("next_attempt_at")).values_list("id", flat=True)[:limit])
+        if ids:
             window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
-            qs.update(status=DeliveryStatus.PENDING, claimed_by=None, next_attempt_at=window)
-    return _claimed_by(worker) if worker is not None else ids
+            stale.filter(id__in=ids).update(status=DeliveryStatus.PENDING, claimed_by=None, next_attempt_at=window)
+    return ids
+
+
+def send_batch() -> int:
+    """How many rows an inline sweep claims at a time (REMINDER_SEND_BATCH)."""
+    return max(1, int(getattr(settings, "REMINDER_SEND_BATCH", 100)))
+
+
+def deliveries_renew(*, ids: Sequence[int], worker: str) -> list[int]:
+    """Extend ``worker``'s claim on ``ids``; return the rows that are still its own.
+
+    A row someone else took over (its claim had run out) is not renewed and is left
+    out of the answer, so the caller never sends it.
+    """
+    with transaction.atomic():
+        ReminderDelivery.objects.filter(id__in=list(ids), claimed_by=worker, status=DeliveryStatus.SENDING).update(
+            claimed_at=timezone.now()
+        )
+    return _claimed_by(worker, ids)
 
 
 def delivery_claim(*, delivery_id: int, worker: str) -> bool:
@@ -252,9 +284,39 @@ def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     return DeliveryOutcome.SENT
 
 
-def deliveries_send_inline(ids: Iterable[int], *, worker: str) -> list[str]:
-    """Send claimed rows one after the other in this process (the foreground command)."""
-    return [delivery_send_claimed(delivery_id=pk, worker=worker) for pk in ids]
+def deliveries_send_inline(claim: Callable[[], list[int]], *, worker: str, most: int | None = None) -> list[str]:
+    """Send in this process, batch after batch, the rows ``claim()`` hands over (the foreground sweep).
+
+    The lease rule (docs/reminders.md): a batch is claimed just before it is sent, and
+    whenever half of REMINDER_CLAIM_LEASE has passed since the claims were taken or last
+    renewed, the rows still waiting are renewed first. Every send is bounded by its
+    channel's timeout (EMAIL_TIMEOUT, REMINDER_WEBHOOK_TIMEOUT, both below half the
+    lease), so a claim never ages past the lease while its sweep is alive, and no other
+    sweep takes over a row this one is about to send. A row whose claim was lost all
+    the same (the process was paused past the lease) is dropped, not sent.
+    """
+    outcomes: list[str] = []
+    while most is None or len(outcomes) < most:
+        held_since = timezone.now()
+        ids = claim()
+        if not ids:
+            break
+        outcomes += _send_held(ids, worker=worker, held_since=held_since)
+    return outcomes
+
+
+def _send_held(ids: list[int], *, worker: str, held_since: dt.datetime) -> list[str]:
+    half_lease = dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE / 2)
+    outcomes: list[str] = []
+    waiting = list(ids)
+    while waiting:
+        if timezone.now() - held_since >= half_lease:
+            held_since = timezone.now()
+            waiting = deliveries_renew(ids=waiting, worker=worker)
+            if not waiting:
+                break
+        outcomes.append(delivery_send_claimed(delivery_id=waiting.pop(0), worker=worker))
+    return outcomes
 
 
 def deliveries_retry(*, ids: Sequence[int]) -> int:

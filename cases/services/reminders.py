@@ -369,9 +369,14 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     token = outbox.new_token("sweep")
     due, created = _write(now, token)
-    claimed = outbox.deliveries_claim_created(token=token, worker=token)
-    claimed += outbox.deliveries_recover(worker=token)
-    outcomes = outbox.deliveries_send_inline(dict.fromkeys(claimed), worker=token)
+    # Claimed batch by batch right before sending, never all at once (the lease rule).
+    outcomes = outbox.deliveries_send_inline(
+        lambda: outbox.deliveries_claim_created(token=token, worker=token), worker=token
+    )
+    outcomes += outbox.deliveries_send_inline(
+        lambda: outbox.deliveries_recover(worker=token, limit=outbox.send_batch()),
+        worker=token, most=outbox.RECOVER_BATCH,
+    )  # fmt: skip
     sent = outcomes.count(outbox.DeliveryOutcome.SENT)
     failed = sum(o in (outbox.DeliveryOutcome.RETRY, outbox.DeliveryOutcome.FAILED) for o in outcomes)
     return SweepResult(due=due, created=len(created), sent=sent, failed=failed)
