@@ -13,10 +13,11 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils.dateparse import parse_datetime
 
 from cases.services import reminders
-from cases.services.reminder_outbox import DeliveryOutcome, backoff_cap
+from cases.services.reminder_outbox import DeliveryOutcome, backoff_cap, retry_delay, timeout_retry_delay
 
 
 class DeliveryRetry(Exception):
@@ -45,15 +46,22 @@ def reminder_send(self: Any, delivery_id: int) -> str:
     """Claim and send one delivery row; the row, not the message, says whether it was sent."""
     # The task id is the claim: the same message redelivered after its worker was
     # killed may take its own claim back at once instead of waiting for the lease.
-    outcome = reminders.delivery_send(delivery_id=delivery_id, worker=f"task:{self.request.id}")
+    try:
+        outcome = reminders.delivery_send(delivery_id=delivery_id, worker=f"task:{self.request.id}")
+    except (OperationalError, InterfaceError) as exc:
+        # A database blip (restart, failover): try again soon rather than leave the row
+        # claimed until the lease runs out. Same task id, so the claim is still ours; the
+        # broken connection is closed by Celery's Django fixup before the retry runs.
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries + 1)) from exc
     if outcome == DeliveryOutcome.RETRY:
         raise DeliveryRetry(f"delivery {delivery_id} failed; will retry")
+    if outcome == DeliveryOutcome.UNKNOWN:
+        # Timed out: it may have arrived. One more try, after the row's own delay.
+        raise self.retry(countdown=timeout_retry_delay())
     return outcome
 
 
 # --- Yearly statistics (issue 5, docs/statistics.md) ----------------------------------------
-
-from django.db import OperationalError  # noqa: E402  (kept with the tasks that retry on it)
 
 
 @shared_task(

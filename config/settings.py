@@ -263,6 +263,8 @@ REMINDER_WEBHOOK_TIMEOUT = float(os.environ.get("REMINDER_WEBHOOK_TIMEOUT", "5")
 # capped well below the broker's visibility timeout), then the row is marked failed.
 REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
 REMINDER_RETRY_BACKOFF = int(os.environ.get("REMINDER_RETRY_BACKOFF", "30"))
+# A send that timed out may have arrived: it is retried once, after this many seconds.
+REMINDER_TIMEOUT_RETRY_DELAY = int(os.environ.get("REMINDER_TIMEOUT_RETRY_DELAY", "300"))
 # A row claimed for sending longer ago than this is taken to belong to a dead worker
 # and is sent again; it must exceed the send task's hard time limit (90 s).
 REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))

@@ -38,7 +38,8 @@ class FailedFilter(admin.SimpleListFilter):
 @admin.register(ReminderDelivery, site=site)
 class ReminderDeliveryAdmin(ReadOnlyScopedAdmin):
     list_display = (
-        "created_at", "reminder", "recipient", "channel", "status", "attempts", "last_error", "sent_at", "agency",
+        "created_at", "reminder", "recipient", "channel", "status", "attempts", "timeouts", "last_error", "sent_at",
+        "failed_at", "agency",
     )  # fmt: skip
     list_filter = ("status", "channel", FailedFilter, "agency", "created_at")
     search_fields = ("reminder", "title", "recipient__username", "recipient__last_name", "last_error")

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DeliveryStatus, ReminderChannel
-from cases.querysets.notifications import NotificationQuerySet
+from cases.querysets.notifications import NotificationQuerySet, ReminderDeliveryQuerySet
 
 __all__ = ["DeliveryStatus", "Notification", "ReminderChannel", "ReminderDelivery"]
 
@@ -57,7 +57,15 @@ class ReminderDelivery(models.Model):
         _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # Sends that timed out: the far side may have taken the message, so the outcome is
+    # unknown and the row is retried at most once more (docs/reminders.md, timeouts).
+    timeouts = models.PositiveSmallIntegerField(_("超时次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
+    # Failed for good: when, whether the next day's sweep has given it its one more try,
+    # and when the agency's administrators were told by e-mail.
+    failed_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
+    retried_next_day = models.BooleanField(_("已次日重试"), default=False)
+    failure_reported_at = models.DateTimeField(_("失败通知时间"), null=True, blank=True)
     # The sweep run that inserted the row: after INSERT .. ON CONFLICT DO NOTHING it
     # re-selects by this token to learn which rows it (and only it) created.
     created_by_sweep = models.CharField(_("创建批次"), max_length=40, db_index=True)
@@ -67,6 +75,8 @@ class ReminderDelivery(models.Model):
     claimed_by = models.CharField(_("认领者"), max_length=120, null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提醒发送记录")
@@ -80,7 +90,8 @@ class ReminderDelivery(models.Model):
             ),
             # Consumer: the same sweep, finding sends whose worker died (lease expired).
             models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="reminder_delivery_sending_idx"),
-            # Consumer: the admin's failure list and the status filter.
+            # Consumer: the admin's failure list and the status filter, the dashboard's
+            # failure count, and the sweep's next-day retry and failure e-mail.
             models.Index(fields=["status", "channel"], name="reminder_delivery_status_idx"),
         ]
         constraints = [

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ __all__ = [
     "deliveries_create",
     "deliveries_recover",
     "deliveries_renew",
+    "locked",
     "deliveries_send_inline",
     "deliveries_retry",
     "delivery_claim",
@@ -47,6 +48,8 @@ __all__ = [
     "new_token",
     "retry_delay",
     "send_batch",
+    "timed_out",
+    "timeout_retry_delay",
 ]
 
 logger = logging.getLogger(__name__)
@@ -60,8 +63,15 @@ _TOKEN_LENGTH: Final = ReminderDelivery._meta.get_field("created_by_sweep").max_
 class DeliveryOutcome:
     SENT: Final = "sent"
     RETRY: Final = "retry"
+    # The send timed out: the far side may or may not have the message; retried once, later.
+    UNKNOWN: Final = "unknown"
     FAILED: Final = "failed"
     SKIPPED: Final = "skipped"
+
+
+# A send that timed out is tried at most this many more times: the far side may have
+# accepted it before the timeout, and each retry may be one more copy in an inbox.
+TIMEOUT_RETRIES: Final = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +116,7 @@ def backoff_cap() -> int:
     return max(1, min(600, visibility // 2))
 
 
-def _locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
+def locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
     # PostgreSQL: two sweeps skip each other's rows instead of waiting on them.
     # SQLite has no row locks; its IMMEDIATE transactions serialise the writers.
     if connection.features.has_select_for_update_skip_locked:
@@ -142,7 +152,7 @@ def _claim_batch(qs: QuerySet[ReminderDelivery], *, worker: str, limit: int) -> 
     """Claim at most ``limit`` rows of ``qs`` for ``worker``; the ids this call claimed."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(_locked(qs.order_by("id")).values_list("id", flat=True)[:limit])
+        ids = list(locked(qs.order_by("id")).values_list("id", flat=True)[:limit])
         if not ids:
             return []
         qs.filter(id__in=ids).update(**_claim_values(worker, now))
@@ -181,7 +191,7 @@ def deliveries_recover(*, worker: str | None, limit: int = RECOVER_BATCH) -> lis
     if worker is not None:
         return _claim_batch(stale, worker=worker, limit=limit)
     with transaction.atomic():
-        ids = list(_locked(stale.order_by("next_attempt_at")).values_list("id", flat=True)[:limit])
+        ids = list(locked(stale.order_by("next_attempt_at")).values_list("id", flat=True)[:limit])
         if ids:
             window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
             stale.filter(id__in=ids).update(status=DeliveryStatus.PENDING, claimed_by=None, next_attempt_at=window)
@@ -240,30 +250,52 @@ def _error_text(exc: BaseException) -> str:
     return text[:_ERROR_LIMIT]
 
 
+def timed_out(exc: BaseException) -> bool:
+    """True when the error, or one it was raised from, is a timeout (socket, SMTP, urllib)."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def timeout_retry_delay() -> int:
+    """Seconds before the one retry of a timed-out send (below the broker's redelivery)."""
+    return int(min(max(1, settings.REMINDER_TIMEOUT_RETRY_DELAY), backoff_cap()))
+
+
 def _mark_failure(delivery: ReminderDelivery, worker: str, exc: BaseException) -> str:
-    final = delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS
+    unknown = timed_out(exc)
+    final = delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS or (unknown and delivery.timeouts >= TIMEOUT_RETRIES)
+    now = timezone.now()
     values: dict[str, Any] = {"last_error": _error_text(exc)}
+    if unknown:
+        values["timeouts"] = F("timeouts") + 1
     if final:
-        values["status"] = DeliveryStatus.FAILED
+        values.update(status=DeliveryStatus.FAILED, failed_at=now)
     else:
-        values.update(
-            status=DeliveryStatus.PENDING,
-            claimed_by=None,
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=retry_delay(delivery.attempts)),
-        )
+        delay = timeout_retry_delay() if unknown else retry_delay(delivery.attempts)
+        values.update(status=DeliveryStatus.PENDING, claimed_by=None, next_attempt_at=now + dt.timedelta(seconds=delay))
     with transaction.atomic():
         ReminderDelivery.objects.filter(id=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=worker).update(
             **values
         )
     logger.warning("reminder delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, values["last_error"])
-    return DeliveryOutcome.FAILED if final else DeliveryOutcome.RETRY
+    if final:
+        return DeliveryOutcome.FAILED
+    return DeliveryOutcome.UNKNOWN if unknown else DeliveryOutcome.RETRY
 
 
 def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     """Send a row ``worker`` has claimed and mark it sent, or record the error.
 
-    Returns a DeliveryOutcome: sent, retry (pending again, next_attempt_at set) or
-    failed (no tries left). Never raises for a channel error.
+    Returns a DeliveryOutcome: sent, retry (pending again, next_attempt_at set),
+    unknown (timed out: pending again after REMINDER_TIMEOUT_RETRY_DELAY, once) or
+    failed (no tries left). Never raises for a channel error; raises a database
+    OperationalError for the caller to retry.
     """
     delivery = ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing").get(pk=delivery_id)
     try:
@@ -279,6 +311,10 @@ def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
                 return DeliveryOutcome.SKIPPED
     except _ClaimLost:
         return DeliveryOutcome.SKIPPED
+    except (OperationalError, InterfaceError):
+        # The database went away, not the channel: the caller retries the whole send
+        # (reminder_send backs off); recording it on the row would need the database too.
+        raise
     except Exception as exc:  # any channel error is recorded on the row, never lost
         return _mark_failure(delivery, worker, exc)
     return DeliveryOutcome.SENT

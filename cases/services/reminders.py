@@ -43,6 +43,7 @@ from cases.models.reminders import ReminderChannel
 from cases.people import person_name
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
+from cases.services.reminder_failures import deliveries_retry_next_day, failures_report
 from casetracker import reminders as schedule
 from casetracker.calendar import WorkdayCalendar
 
@@ -369,6 +370,7 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     token = outbox.new_token("sweep")
     due, created = _write(now, token)
+    deliveries_retry_next_day(now=now)
     # Claimed batch by batch right before sending, never all at once (the lease rule).
     outcomes = outbox.deliveries_send_inline(
         lambda: outbox.deliveries_claim_created(token=token, worker=token), worker=token
@@ -377,9 +379,14 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         lambda: outbox.deliveries_recover(worker=token, limit=outbox.send_batch()),
         worker=token, most=outbox.RECOVER_BATCH,
     )  # fmt: skip
+    failures_report()
     sent = outcomes.count(outbox.DeliveryOutcome.SENT)
-    failed = sum(o in (outbox.DeliveryOutcome.RETRY, outbox.DeliveryOutcome.FAILED) for o in outcomes)
+    failed = sum(o in _NOT_SENT for o in outcomes)
     return SweepResult(due=due, created=len(created), sent=sent, failed=failed)
+
+
+# "failed" in the sweep's JSON line: sends of this run that did not succeed (timed out included).
+_NOT_SENT = (outbox.DeliveryOutcome.RETRY, outbox.DeliveryOutcome.UNKNOWN, outbox.DeliveryOutcome.FAILED)
 
 
 def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResult:
@@ -390,9 +397,11 @@ def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResul
     now = now or timezone.now()
     token = outbox.new_token("sweep")
     due, created = _write(now, token)
+    deliveries_retry_next_day(now=now)
     queued = list(dict.fromkeys([*created, *outbox.deliveries_recover(worker=None)]))
     # Queue after commit: a worker must find the rows it is told to send.
     transaction.on_commit(lambda: [tasks.reminder_send.delay(pk) for pk in queued])
+    failures_report()
     return SweepResult(due=due, created=len(created))
 
 

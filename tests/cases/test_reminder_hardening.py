@@ -4,18 +4,20 @@ sends past the lease, timeouts, database blips and failures people must see."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import threading
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
+from django.db import OperationalError, connection
 
 from cases.models import ReminderDelivery
 from cases.models.reminders import DeliveryStatus, ReminderChannel
 from cases.services import reminder_outbox as outbox
-from cases.services.reminders import reminders_sweep
+from cases.services.reminders import reminders_sweep, reminders_sweep_and_enqueue
 from tests.factories import CaseFactory, DeadlineFactory, member
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -119,3 +121,210 @@ def test_an_inline_sweep_claims_rows_in_batches_just_before_sending_them(agency,
         assert reminders_sweep(now=at(DUE)).sent == 4
     assert sending_at_each_send == [3, 2, 1, 1]
     assert ReminderDelivery.objects.filter(channel=ReminderChannel.IN_APP, status=DeliveryStatus.SENT).count() == 4
+
+
+# --- Timeouts: an unknown outcome is retried once, later -----------------------------------
+
+
+class _Silent:
+    """A server that accepts connections and never says a word (a hung SMTP server or robot)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture
+def silent():
+    server = _Silent()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def smtp_that_never_replies(settings, silent):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent.port, 0.5
+    return silent
+
+
+def test_email_and_webhook_sends_have_timeouts_below_half_the_lease_by_default():
+    from django.conf import settings as configured
+
+    lease = configured.REMINDER_CLAIM_LEASE
+    assert configured.EMAIL_TIMEOUT and configured.EMAIL_TIMEOUT < lease / 2
+    assert configured.REMINDER_WEBHOOK_TIMEOUT and configured.REMINDER_WEBHOOK_TIMEOUT < lease / 2
+
+
+def test_a_send_to_an_smtp_server_that_never_replies_times_out_and_is_retried_once_after_a_delay(
+    agency, settings, smtp_that_never_replies
+):
+    settings.REMINDER_TIMEOUT_RETRY_DELAY = 120
+    due_deadlines(agency, 1)
+    with time_machine.travel(at(DUE), tick=False) as traveller:
+        first = reminders_sweep()
+        assert (first.sent, first.failed) == (1, 1)  # the in-app one went; the e-mail's fate is unknown
+        row = ReminderDelivery.objects.get(channel=ReminderChannel.EMAIL)
+        assert (row.status, row.attempts, row.timeouts) == (DeliveryStatus.PENDING, 1, 1)
+        assert "timed out" in row.last_error
+        assert row.next_attempt_at == at(DUE) + dt.timedelta(seconds=120)
+        traveller.shift(dt.timedelta(seconds=119))
+        assert reminders_sweep().failed == 0  # not before the delay
+        traveller.shift(dt.timedelta(seconds=2))
+        assert reminders_sweep().failed == 1
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.timeouts) == (DeliveryStatus.FAILED, 2, 2)
+    with time_machine.travel(at(DUE + dt.timedelta(days=1)), tick=False):
+        reminders_sweep()  # the next day: a timed-out row has had its one extra try
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 2)
+    assert ReminderDelivery.objects.filter(channel=ReminderChannel.EMAIL, reminder__startswith="due_day").count() == 1
+    assert len(smtp_that_never_replies.held) == 2 + 1  # + the next day's own new reminder
+
+
+def test_a_webhook_that_never_answers_is_posted_at_most_twice(agency, settings, silent):
+    settings.REMINDER_WEBHOOK_TIMEOUT = 0.5
+    agency.webhook_url = f"http://127.0.0.1:{silent.port}/cgi-bin/webhook/send?key=k"
+    agency.save()
+    due_deadlines(agency, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False) as traveller:
+        for _ in range(8):  # a sweep every ten minutes for over an hour
+            reminders_sweep()
+            traveller.shift(dt.timedelta(minutes=10))
+    row = ReminderDelivery.objects.get(channel=ReminderChannel.WEBHOOK)
+    assert (row.status, row.timeouts) == (DeliveryStatus.FAILED, 2)
+    assert len(silent.held) == 2
+
+
+# --- Database blips ----------------------------------------------------------------------
+
+
+def test_the_send_task_retries_a_database_blip_instead_of_dropping_the_send(agency):
+    from cases import tasks
+    from cases.models import Notification
+
+    due_deadlines(agency, 1, email=False)
+    with mock.patch("cases.tasks.reminder_send.delay"), time_machine.travel(at(DUE), tick=False):
+        reminders_sweep_and_enqueue()
+    row = ReminderDelivery.objects.get()
+    real_claim, calls = outbox.delivery_claim, []
+
+    def claim_after_a_restart(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_claim(**kwargs)
+
+    with mock.patch.object(outbox, "delivery_claim", side_effect=claim_after_a_restart):
+        result = tasks.reminder_send.apply(args=[row.pk])  # eager: the retry runs at once
+    assert result.get() == "sent"
+    assert len(calls) == 2 and calls[0]["worker"] == calls[1]["worker"]
+    assert Notification.objects.filter(delivery=row).count() == 1
+
+
+def test_a_database_error_while_sending_is_not_recorded_as_a_channel_failure(agency):
+    due_deadlines(agency, 1, email=False)
+    with mock.patch("cases.tasks.reminder_send.delay"), time_machine.travel(at(DUE), tick=False):
+        reminders_sweep_and_enqueue()
+    row = ReminderDelivery.objects.get()
+    assert outbox.delivery_claim(delivery_id=row.pk, worker="task:1")
+    with mock.patch.object(outbox.notify, "send_in_app", side_effect=OperationalError("the database restarted")):
+        with pytest.raises(OperationalError):
+            outbox.delivery_send_claimed(delivery_id=row.pk, worker="task:1")
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (DeliveryStatus.SENDING, "")  # still ours: the retry takes it back
+
+
+# --- Failures are seen ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def robot_down(agency, settings):
+    settings.REMINDER_MAX_ATTEMPTS = 1
+    agency.webhook_url = "http://127.0.0.1:9/robot"  # the discard port: connection refused
+    agency.save()
+    return agency
+
+
+def _webhook_row():
+    return ReminderDelivery.objects.get(channel=ReminderChannel.WEBHOOK, reminder__startswith="due_day")
+
+
+def test_a_delivery_that_failed_for_good_is_emailed_once_to_its_agencys_administrators(
+    robot_down, admin_user, other_agency
+):
+    from cases.choices import Role
+
+    member(other_agency, Role.ADMIN, username="admin2")  # another agency's administrator hears nothing
+    due_deadlines(robot_down, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False):
+        reminders_sweep()
+        reminders_sweep()
+    reports = [m for m in mail.outbox if m.subject.startswith("【提醒发送失败】")]
+    assert len(reports) == 1
+    assert reports[0].to == [admin_user.email]
+    assert "webhook unreachable" in reports[0].body
+    assert "/admin/cases/reminderdelivery/?status__exact=failed" in reports[0].body
+    assert _webhook_row().failure_reported_at is not None
+
+
+def test_a_failure_report_that_cannot_be_sent_is_tried_again_at_the_next_sweep(robot_down, admin_user):
+    due_deadlines(robot_down, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False):
+        with mock.patch("cases.services.reminder_failures.send_mail", side_effect=OSError("mail server down")):
+            reminders_sweep()
+        assert _webhook_row().failure_reported_at is None
+        reminders_sweep()
+    assert _webhook_row().failure_reported_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_delivery_is_tried_once_more_by_the_next_days_sweep(robot_down):
+    due_deadlines(robot_down, 1, email=False)
+    for day, hour in ((DUE, 9), (DUE, 15), (DUE + dt.timedelta(days=1), 9), (DUE + dt.timedelta(days=2), 9)):
+        with time_machine.travel(at(day, hour), tick=False):
+            reminders_sweep()
+        row = _webhook_row()
+        expected_attempts = 1 if day == DUE else 2
+        assert (row.status, row.attempts) == (DeliveryStatus.FAILED, expected_attempts), (day, hour)
+    assert row.retried_next_day
+
+
+def test_the_next_days_retry_sends_a_delivery_whose_channel_has_recovered(robot_down):
+    due_deadlines(robot_down, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False):
+        reminders_sweep()
+    with mock.patch.object(outbox.notify, "send_webhook") as webhook:
+        with time_machine.travel(at(DUE + dt.timedelta(days=1)), tick=False):
+            reminders_sweep()
+    assert _webhook_row().status == DeliveryStatus.SENT
+    assert [c.args[0].pk for c in webhook.call_args_list].count(_webhook_row().pk) == 1
+
+
+def test_administrators_see_the_count_of_failed_deliveries_on_the_dashboard(robot_down, admin_user, staff, client):
+    due_deadlines(robot_down, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False):
+        reminders_sweep()
+    client.force_login(admin_user)
+    page = client.get("/dashboard/")
+    assert page.context["failed_reminders"] == 1
+    assert 'href="/admin/cases/reminderdelivery/?status__exact=failed"' in page.content.decode()
+    client.force_login(staff)
+    page = client.get("/dashboard/")
+    assert page.context["failed_reminders"] is None
+    assert b'data-testid="failed-reminders"' not in page.content

@@ -21,10 +21,11 @@ from cases.exports import (
     report_title,
     statistics_xlsx,
 )
-from cases.models import Agency
-from cases.permissions import visible_agency_ids
+from cases.models import Agency, ReminderDelivery
+from cases.permissions import is_admin, visible_agency_ids
 from cases.querysets.statistics import case_rows, validate_year
 from cases.services.calendar import workday_calendar
+from cases.services.reminder_failures import FAILED_LIST_URL
 from cases.web import dashboard as board
 from cases.web.views.common import user_agency_id
 
@@ -88,6 +89,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "paragraph": board.paragraph(figures),
         "chart_data": board.charts(figures, trend),
         "query": request.GET.urlencode(),
+        # Administrators see reminders that could not be delivered (docs/reminders.md).
+        "failed_reminders": ReminderDelivery.objects.failed_for(request.user).count() if is_admin(request.user) else None,
+        "failed_reminders_url": FAILED_LIST_URL,
     }
     return render(request, "dashboard/dashboard.html", context)
 
