@@ -2,6 +2,7 @@
 
     python -m tests.integration.reminder_world schema   # build the tables from the models
     python -m tests.integration.reminder_world seed N   # N cases, each with a deadline due today
+    python -m tests.integration.reminder_world beat S   # queue a sweep every S seconds, like beat, forever
 
 They run with the environment of the calling test (VAR_DIR / DATABASE_URL), so
 the worker and command processes see the same database. ``block_on_gate`` is what
@@ -18,13 +19,31 @@ from typing import Any
 
 
 def block_on_gate(delivery: Any) -> None:
-    """While the file $REMINDER_TEST_GATE exists, announce the send and wait (a worker mid-send)."""
+    """While the file $REMINDER_TEST_GATE exists, announce the send and wait (a worker mid-send).
+
+    Every send also takes $REMINDER_TEST_SEND_SECONDS, so a worker killed at random
+    (the fault test) is most likely mid-send.
+    """
+    time.sleep(float(os.environ.get("REMINDER_TEST_SEND_SECONDS", "0")))
     gate = os.environ.get("REMINDER_TEST_GATE")
     if not gate:
         return
     Path(f"{gate}.entered").write_text(str(delivery.pk))
     while Path(gate).exists():
         time.sleep(0.05)
+
+
+def beat(every: float) -> None:
+    """A stand-in for `celery beat` with a short period; it outlives a Redis restart."""
+    import tests.integration.celery_app  # noqa: F401  (the test's queue)
+    from cases.tasks import reminders_sweep
+
+    while True:
+        try:
+            reminders_sweep.delay()
+        except Exception as exc:  # the broker is down for a moment: queue the next one later
+            print(f"beat: could not queue a sweep: {exc}", file=sys.stderr, flush=True)
+        time.sleep(every)
 
 
 def build_schema() -> None:
@@ -65,5 +84,7 @@ if __name__ == "__main__":
         build_schema()
     elif sys.argv[1] == "seed":
         seed(int(sys.argv[2]))
+    elif sys.argv[1] == "beat":
+        beat(float(sys.argv[2]))
     else:
         raise SystemExit(f"unknown command {sys.argv[1]!r}")

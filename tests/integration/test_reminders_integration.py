@@ -1,7 +1,8 @@
 """Reminders end to end: PostgreSQL, a real Redis broker and real `celery worker` processes.
 
 Needs DATABASE_URL=postgres://... (CI sets it) and Redis at TEST_REDIS_URL
-(default redis://127.0.0.1:6379/15; each test uses its own queue there). The worker
+(default redis://127.0.0.1:6379/15; each test uses its own queue there). The fixtures
+(``world``, ``workers``) are in conftest.py. The worker
 processes use the test database pytest-django created: the tests run with
 ``transactional_db`` so every row they write is committed and visible to them.
 """
@@ -11,119 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import threading
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Notification, ReminderDelivery
 from cases.models.reminders import DeliveryStatus, ReminderChannel
 from tests.factories import CaseFactory, DeadlineFactory, HearingFactory, member
+from tests.integration.harness import WAIT, queue_drained, run_python, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-WAIT = 90  # seconds any one thing may take before the test gives up
-
-
-def _skip_reason() -> str | None:
-    if connection.vendor != "postgresql":
-        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/casetracker"
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:  # any failure to reach Redis means: skip, saying why
-        return f"needs Redis at TEST_REDIS_URL={REDIS_URL}: {exc}"
-    return None
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(transactional_db, tmp_path) -> dict[str, str]:
-    """The environment of every process these tests start: the test database, the test Redis."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "TEST_CELERY_QUEUE": f"reminders-test-{uuid.uuid4().hex}",
-        "CELERY_VISIBILITY_TIMEOUT": "6",
-        "VAR_DIR": str(tmp_path / "var"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "REMINDER_RETRY_BACKOFF": "1",
-        "REMINDER_MAX_ATTEMPTS": "3",
-        "REMINDER_WEBHOOK_TIMEOUT": "2",
-        "REMINDER_TEST_GATE": str(tmp_path / "gate"),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-@pytest.fixture
-def workers(world, tmp_path) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Start `celery worker` processes (each in its own process group); all are killed at the end."""
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log = tmp_path / f"worker{len(started)}.log"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.integration.celery_app", "worker", "-l", "INFO",
-             "-c", "2", "-n", f"w{len(started)}-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
-            cwd=ROOT, env=world, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        started.append(proc)
-        _wait(lambda: " ready." in log.read_text() or proc.poll() is not None, "the worker to start")
-        assert proc.poll() is None, log.read_text()
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-
-
-def _wait(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
-def _python(world: dict[str, str], code: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", f"import django; django.setup(); import tests.integration.celery_app; {code}"],
-        cwd=ROOT, env=world, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
 
 
 def _queue_sweeps(world: dict[str, str], n: int) -> None:
     """Queue ``n`` beat sweeps on the broker, as beat would."""
     code = "from cases.tasks import reminders_sweep; " + "; ".join(["reminders_sweep.delay()"] * n)
-    out, err = _python(world, code).communicate(timeout=WAIT)
+    out, err = run_python(world, code).communicate(timeout=WAIT)
     assert not err.strip() or "Error" not in err, err
 
 
@@ -145,8 +53,8 @@ def test_two_sweeps_at_once_create_and_send_each_reminder_once(world, workers, a
     _seed(agency, 15)  # 15 x (deadline + hearing) x (email + in-app) = 60 rows
     workers()
     _queue_sweeps(world, 2)
-    _wait(_sent(60), "60 deliveries sent")
-    time.sleep(2)  # anything extra would show up now
+    wait_for(_sent(60), "60 deliveries sent")
+    wait_for(queue_drained(world), "the queue to drain")  # anything extra would show up by now
     assert ReminderDelivery.objects.count() == 60
     assert ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 60
     assert Notification.objects.count() == 30
@@ -157,11 +65,11 @@ def test_sweeps_from_two_processes_like_a_second_beat_create_no_duplicates(world
     _seed(agency, 15)
     workers()
     code = "from cases.tasks import reminders_sweep; print(reminders_sweep())"
-    procs = [_python(world, code) for _ in range(2)]
+    procs = [run_python(world, code) for _ in range(2)]
     outputs = [proc.communicate(timeout=WAIT) for proc in procs]
     assert all(proc.returncode == 0 for proc in procs), outputs
-    _wait(_sent(60), "60 deliveries sent")
-    time.sleep(2)
+    wait_for(_sent(60), "60 deliveries sent")
+    wait_for(queue_drained(world), "the queue to drain")
     assert ReminderDelivery.objects.count() == 60
     assert Notification.objects.count() == 30
 
@@ -172,7 +80,7 @@ def test_a_worker_killed_mid_send_delivers_the_reminder_once_after_restart(world
     gate.touch()
     first = workers()
     _queue_sweeps(world, 1)
-    _wait(lambda: Path(f"{gate}.entered").exists(), "a send to start")
+    wait_for(lambda: Path(f"{gate}.entered").exists(), "a send to start")
     held = int(Path(f"{gate}.entered").read_text())
     os.killpg(first.pid, signal.SIGKILL)  # the whole worker, mid-send, message not acknowledged
     first.wait(timeout=30)
@@ -181,8 +89,8 @@ def test_a_worker_killed_mid_send_delivers_the_reminder_once_after_restart(world
     assert not Notification.objects.filter(delivery_id=held).exists()
     gate.unlink()
     workers()  # Redis hands the unacknowledged message to the new worker
-    _wait(_sent(2), "both deliveries sent after the restart")
-    time.sleep(2)
+    wait_for(_sent(2), "both deliveries sent after the restart")
+    wait_for(queue_drained(world), "the queue to drain")
     row.refresh_from_db()
     assert (row.status, row.attempts) == (DeliveryStatus.SENT, 2)
     assert Notification.objects.filter(delivery_id=held).count() == 1
@@ -212,7 +120,7 @@ def test_a_webhook_that_is_down_is_retried_then_marked_failed_and_shown_in_the_a
         workers()
         _queue_sweeps(world, 1)
         failed = ReminderDelivery.objects.filter(channel=ReminderChannel.WEBHOOK, status=DeliveryStatus.FAILED)
-        _wait(lambda: failed.count() == 2, "both webhook deliveries to fail")
+        wait_for(lambda: failed.count() == 2, "both webhook deliveries to fail")
     finally:
         server.shutdown()
     assert _Down.hits == 6  # 2 webhook deliveries x REMINDER_MAX_ATTEMPTS=3
