@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("案件")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cases import checks  # noqa: F401  (registers the reminder settings checks)

@@ -328,3 +328,14 @@ def test_administrators_see_the_count_of_failed_deliveries_on_the_dashboard(robo
     page = client.get("/dashboard/")
     assert page.context["failed_reminders"] is None
     assert b'data-testid="failed-reminders"' not in page.content
+
+
+def test_the_system_check_warns_when_a_send_could_outlive_half_the_lease(settings):
+    from cases.checks import reminder_timeouts_fit_the_lease
+
+    assert reminder_timeouts_fit_the_lease() == []
+    settings.EMAIL_TIMEOUT = None
+    settings.REMINDER_WEBHOOK_TIMEOUT = 200
+    assert [w.id for w in reminder_timeouts_fit_the_lease()] == ["reminders.W001", "reminders.W001"]
+    settings.REMINDER_CLAIM_LEASE = 60
+    assert "reminders.W002" in [w.id for w in reminder_timeouts_fit_the_lease()]
