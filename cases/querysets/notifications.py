@@ -28,7 +28,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
-    def failed_for(self, user: Any) -> ReminderDeliveryQuerySet:
+    def failed_for(self, user: Viewer) -> ReminderDeliveryQuerySet:
         """Deliveries that failed for good, for an administrator's eyes only (others: none).
 
         The dashboard counts them and the e-mail links to their admin list

@@ -83,15 +83,22 @@ class _SlowSends:
         cls.traveller.shift(dt.timedelta(seconds=cls.seconds))
 
 
-def slow_send(delivery) -> None:
-    _SlowSends.hook(delivery)
-
-
 @pytest.fixture
-def slow_sends(settings):
-    settings.REMINDER_SEND_HOOK = f"{__name__}.slow_send"
+def slow_sends():
+    """Every send (in-app, e-mail, webhook) first runs _SlowSends.hook."""
     _SlowSends.calls, _SlowSends.second_result = 0, None
-    yield _SlowSends
+    real_in_app, real_external = outbox.notify.send_in_app, outbox.notify.send_external
+
+    def in_app(delivery):
+        _SlowSends.hook(delivery)
+        return real_in_app(delivery)
+
+    def external(delivery):
+        _SlowSends.hook(delivery)
+        return real_external(delivery)
+
+    with mock.patch.object(outbox.notify, "send_in_app", in_app), mock.patch.object(outbox.notify, "send_external", external):
+        yield _SlowSends
     _SlowSends.traveller = None
 
 
@@ -117,7 +124,13 @@ def test_an_inline_sweep_claims_rows_in_batches_just_before_sending_them(agency,
     def count_sending(delivery) -> None:
         sending_at_each_send.append(ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING).count())
 
-    with mock.patch.object(outbox, "_run_hook", side_effect=count_sending):
+    real_send = outbox.notify.send_in_app
+
+    def send(delivery):
+        count_sending(delivery)
+        return real_send(delivery)
+
+    with mock.patch.object(outbox.notify, "send_in_app", send):
         assert reminders_sweep(now=at(DUE)).sent == 4
     assert sending_at_each_send == [3, 2, 1, 1]
     assert ReminderDelivery.objects.filter(channel=ReminderChannel.IN_APP, status=DeliveryStatus.SENT).count() == 4
