@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from cases.choices import DeliveryStatus
 from cases.users import Viewer
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
         The dashboard counts them and the e-mail links to their admin list
         (cases/services/reminder_failures.py); the status index serves both.
         """
-        from cases.models.reminders import DeliveryStatus
         from cases.permissions import is_admin, visible_agency_ids
 
         if not is_admin(user):
