@@ -9,6 +9,7 @@ the broker's visibility timeout: retries back off at most half of it
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from celery import shared_task
@@ -59,6 +60,21 @@ def reminder_send(self: Any, delivery_id: int) -> str:
         # Timed out: it may have arrived. One more try, after the row's own delay.
         raise self.retry(countdown=timeout_retry_delay())
     return outcome
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=60, time_limit=90)
+def reminder_send_batch(self: Any, delivery_ids: list[int]) -> dict[str, int]:
+    """Claim and send a batch of in-app rows in bulk (a few queries for the whole batch).
+
+    Same claim as ``reminder_send`` (the task id), so a redelivered message takes its
+    own rows back. A row that fails is back to pending with its backoff and is taken
+    over by the next sweep; a database blip retries the whole batch.
+    """
+    try:
+        outcomes = reminders.deliveries_send_batch(delivery_ids=delivery_ids, worker=f"task:{self.request.id}")
+    except (OperationalError, InterfaceError) as exc:
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries + 1)) from exc
+    return dict(Counter(outcomes))
 
 
 # --- Yearly statistics (issue 5, docs/statistics.md) ----------------------------------------

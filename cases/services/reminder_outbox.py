@@ -36,8 +36,10 @@ from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDeli
 __all__ = [
     "DeliveryOutcome",
     "Intended",
+    "deliveries_claim",
     "deliveries_claim_created",
     "deliveries_create",
+    "deliveries_by_channel",
     "deliveries_recover",
     "deliveries_renew",
     "locked",
@@ -45,6 +47,7 @@ __all__ = [
     "deliveries_retry",
     "delivery_claim",
     "delivery_send_claimed",
+    "deliveries_send_claimed",
     "new_token",
     "retry_delay",
     "send_batch",
@@ -224,15 +227,36 @@ def delivery_claim(*, delivery_id: int, worker: str) -> bool:
     to anyone once its lease has run out.
     """
     now = timezone.now()
+    with transaction.atomic():
+        changed = ReminderDelivery.objects.filter(_free_q(worker, now), id=delivery_id).update(
+            **_claim_values(worker, now)
+        )
+    return changed == 1
+
+
+def _free_q(worker: str, now: dt.datetime) -> Q:
     lease = now - dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
-    free = (
+    return (
         Q(status=DeliveryStatus.PENDING, claimed_by__isnull=True)
         | Q(status=DeliveryStatus.SENDING, claimed_by=worker)
         | Q(status=DeliveryStatus.SENDING, claimed_at__lt=lease)
     )
+
+
+def deliveries_claim(*, ids: Sequence[int], worker: str) -> list[int]:
+    """Claim many rows for ``worker`` in one conditional UPDATE (the batch send task);
+    the ids it now holds. The same rules as ``delivery_claim``, row by row."""
+    now = timezone.now()
     with transaction.atomic():
-        changed = ReminderDelivery.objects.filter(free, id=delivery_id).update(**_claim_values(worker, now))
-    return changed == 1
+        ReminderDelivery.objects.filter(_free_q(worker, now), id__in=list(ids)).update(**_claim_values(worker, now))
+    return _claimed_by(worker, ids)
+
+
+def deliveries_by_channel(ids: Sequence[int]) -> tuple[list[int], list[int]]:
+    """(in-app ids, e-mail and webhook ids) of ``ids``, in order, with one query."""
+    channels = dict(ReminderDelivery.objects.filter(id__in=list(ids)).values_list("id", "channel"))
+    in_app = [pk for pk in ids if channels.get(pk) == ReminderChannel.IN_APP]
+    return in_app, [pk for pk in ids if pk in channels and channels[pk] != ReminderChannel.IN_APP]
 
 
 def _mark_sent(delivery_id: int, worker: str) -> int:
@@ -297,7 +321,14 @@ def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     failed (no tries left). Never raises for a channel error; raises a database
     OperationalError for the caller to retry.
     """
-    delivery = ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing").get(pk=delivery_id)
+    return _send_one(_with_relations().get(pk=delivery_id), worker)
+
+
+def _with_relations() -> QuerySet[ReminderDelivery]:
+    return ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing")
+
+
+def _send_one(delivery: ReminderDelivery, worker: str) -> str:
     try:
         if delivery.channel == ReminderChannel.IN_APP:
             with transaction.atomic():
@@ -341,18 +372,56 @@ def deliveries_send_inline(claim: Callable[[], list[int]], *, worker: str, most:
     return outcomes
 
 
-def _send_held(ids: list[int], *, worker: str, held_since: dt.datetime) -> list[str]:
+def deliveries_send_claimed(*, ids: list[int], worker: str, held_since: dt.datetime | None = None) -> list[str]:
+    """Send rows ``worker`` holds: the in-app ones in bulk, then e-mail and webhook one by one.
+
+    Loads the batch with one query. In-app rows cost a constant number of queries per
+    batch (``_send_in_app_batch``); each external send is bounded by its channel's
+    timeout and preceded, when half the lease has passed, by a renewal of the rows
+    still waiting (the lease rule). Outcomes in the order sent.
+    """
+    held_since = held_since or timezone.now()
     half_lease = dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE / 2)
-    outcomes: list[str] = []
-    waiting = list(ids)
+    rows = {d.pk: d for d in _with_relations().filter(id__in=ids)}
+    in_app = [rows[pk] for pk in ids if pk in rows and rows[pk].channel == ReminderChannel.IN_APP]
+    outcomes = _send_in_app_batch(in_app, worker)
+    waiting = [pk for pk in ids if pk in rows and rows[pk].channel != ReminderChannel.IN_APP]
     while waiting:
         if timezone.now() - held_since >= half_lease:
             held_since = timezone.now()
             waiting = deliveries_renew(ids=waiting, worker=worker)
             if not waiting:
                 break
-        outcomes.append(delivery_send_claimed(delivery_id=waiting.pop(0), worker=worker))
+        outcomes.append(_send_one(rows[waiting.pop(0)], worker))
     return outcomes
+
+
+def _send_in_app_batch(deliveries: list[ReminderDelivery], worker: str) -> list[str]:
+    """Write the notifications of the rows still ``worker``'s and mark them sent, in one transaction.
+
+    The rows are locked first, so the mark changes exactly the rows whose notification
+    was written (exactly once, as for a single send). A channel error in the bulk write
+    (not a database outage) falls back to row-by-row sends, which record it per row.
+    """
+    if not deliveries:
+        return []
+    ids = [d.pk for d in deliveries]
+    try:
+        with transaction.atomic():
+            mine = ReminderDelivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker)
+            held = set(mine.select_for_update().values_list("id", flat=True))
+            notify.send_in_app_bulk([d for d in deliveries if d.pk in held])
+            mine.filter(id__in=held).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # recorded per row by the fallback
+        logger.exception("bulk in-app send of %s rows failed; sending them one by one", len(ids))
+        return [_send_one(d, worker) for d in deliveries]
+    return [DeliveryOutcome.SENT if pk in held else DeliveryOutcome.SKIPPED for pk in ids]
+
+
+def _send_held(ids: list[int], *, worker: str, held_since: dt.datetime) -> list[str]:
+    return deliveries_send_claimed(ids=ids, worker=worker, held_since=held_since)
 
 
 def deliveries_retry(*, ids: Sequence[int]) -> int:

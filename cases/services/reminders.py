@@ -55,6 +55,7 @@ __all__ = [
     "Due",
     "SweepResult",
     "deadline_reminder_at",
+    "deliveries_send_batch",
     "delivery_send",
     "hearing_reminder_at",
     "reminders_due",
@@ -399,10 +400,30 @@ def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResul
     due, created = _write(now, token)
     deliveries_retry_next_day(now=now)
     queued = list(dict.fromkeys([*created, *outbox.deliveries_recover(worker=None)]))
+    in_app, external = outbox.deliveries_by_channel(queued)
+    size = outbox.send_batch()
+    batches = [in_app[i : i + size] for i in range(0, len(in_app), size)]
+
+    def enqueue() -> None:
+        # In-app rows are written in bulk: one task per REMINDER_SEND_BATCH of them, so
+        # 70,000 reminders are 700 messages. An e-mail or webhook waits on the far side
+        # (up to its timeout), so each keeps its own task inside the 90 s limit.
+        for batch in batches:
+            tasks.reminder_send_batch.delay(batch)
+        for pk in external:
+            tasks.reminder_send.delay(pk)
+
     # Queue after commit: a worker must find the rows it is told to send.
-    transaction.on_commit(lambda: [tasks.reminder_send.delay(pk) for pk in queued])
+    transaction.on_commit(enqueue)
     failures_report()
     return SweepResult(due=due, created=len(created))
+
+
+def deliveries_send_batch(*, delivery_ids: list[int], worker: str) -> list[str]:
+    """Claim and send a batch of rows (the Celery batch task); DeliveryOutcomes of the rows it held."""
+    held_since = timezone.now()
+    ids = outbox.deliveries_claim(ids=delivery_ids, worker=worker)
+    return outbox.deliveries_send_claimed(ids=ids, worker=worker, held_since=held_since)
 
 
 def delivery_send(*, delivery_id: int, worker: str) -> str:

@@ -13,10 +13,13 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import ReminderDelivery
 from cases.models.reminders import DeliveryStatus, ReminderChannel
 from cases.services import reminder_outbox as outbox
+from cases.services.calendar import workday_calendar
 from cases.services.reminders import reminders_sweep, reminders_sweep_and_enqueue
 from tests.factories import CaseFactory, DeadlineFactory, member
 
@@ -121,19 +124,51 @@ def test_an_inline_sweep_claims_rows_in_batches_just_before_sending_them(agency,
     due_deadlines(agency, 4, email=False)
     sending_at_each_send = []
 
-    def count_sending(delivery) -> None:
+    def count_sending(deliveries) -> None:
         sending_at_each_send.append(ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING).count())
 
-    real_send = outbox.notify.send_in_app
+    real_send = outbox.notify.send_in_app_bulk
 
-    def send(delivery):
-        count_sending(delivery)
-        return real_send(delivery)
+    def send(deliveries):
+        count_sending(deliveries)
+        return real_send(deliveries)
 
-    with mock.patch.object(outbox.notify, "send_in_app", send):
+    with mock.patch.object(outbox.notify, "send_in_app_bulk", send):
         assert reminders_sweep(now=at(DUE)).sent == 4
-    assert sending_at_each_send == [3, 2, 1, 1]
+    # In-app rows are written a batch at a time: 3 claimed and sent together, then the last one.
+    assert sending_at_each_send == [3, 1]
     assert ReminderDelivery.objects.filter(channel=ReminderChannel.IN_APP, status=DeliveryStatus.SENT).count() == 4
+
+
+def test_a_sweep_runs_the_same_number_of_queries_for_one_due_deadline_as_for_forty(
+    agency, settings
+):
+    from cases.models import Notification
+
+    settings.REMINDER_SEND_BATCH = 100
+    workday_calendar()
+
+    def sweep_queries(moment) -> int:
+        with CaptureQueriesContext(connection) as counted:
+            reminders_sweep(now=moment)
+        return len(counted.captured_queries)
+
+    due_deadlines(agency, 1, email=False)
+    with time_machine.travel(at(DUE), tick=False):
+        one = sweep_queries(timezone.now())
+    ReminderDelivery.objects.all().delete()
+    Notification.objects.all().delete()
+    # 40, not more: SQLite takes 999 parameters per statement, so its INSERTs of the
+    # 23-column outbox rows come in chunks of 43 (PostgreSQL's in chunks of 500).
+    for i in range(39):
+        user = member(agency, username=f"more{i}", email="")
+        case = CaseFactory(agency=agency)
+        case.handlers.add(user)
+        DeadlineFactory(case=case, due_on=DUE)
+    with time_machine.travel(at(DUE), tick=False):
+        forty = sweep_queries(timezone.now())
+    assert Notification.objects.count() == 40
+    assert forty == one
 
 
 # --- Timeouts: an unknown outcome is retried once, later -----------------------------------

@@ -289,15 +289,41 @@ def test_two_sweeps_create_and_send_each_reminder_once(deadline, staff):
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
 
 
-def test_the_beat_sweep_queues_one_send_per_created_row_after_commit(deadline, staff, django_capture_on_commit_callbacks):
-    with mock.patch("cases.tasks.reminder_send.delay") as delay:
+def test_the_beat_sweep_queues_in_app_rows_in_batches_and_each_external_row_after_commit(
+    deadline, staff, django_capture_on_commit_callbacks
+):
+    with mock.patch("cases.tasks.reminder_send.delay") as delay, mock.patch(
+        "cases.tasks.reminder_send_batch.delay"
+    ) as delay_batch:
         with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at(DUE), tick=False):
             first = reminders_sweep_and_enqueue()
             second = reminders_sweep_and_enqueue()
     assert (first.created, second.created) == (2, 0)
-    assert sorted(call.args[0] for call in delay.call_args_list) == sorted(
-        ReminderDelivery.objects.values_list("id", flat=True)
-    )
+    rows = dict(ReminderDelivery.objects.values_list("channel", "id"))
+    assert [call.args[0] for call in delay_batch.call_args_list] == [[rows[ReminderChannel.IN_APP]]]
+    assert [call.args[0] for call in delay.call_args_list] == [rows[ReminderChannel.EMAIL]]
+
+
+def test_seventy_in_app_reminders_are_three_broker_messages_with_batches_of_thirty(
+    agency, settings, django_capture_on_commit_callbacks
+):
+    from cases import tasks
+
+    settings.REMINDER_SEND_BATCH = 30
+    for _ in range(70):
+        case = CaseFactory(agency=agency)
+        case.handlers.add(member(agency, Role.STAFF, email=""))
+        DeadlineFactory(case=case, due_on=DUE)
+    with mock.patch("cases.tasks.reminder_send_batch.delay") as delay_batch:
+        with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at(DUE), tick=False):
+            assert reminders_sweep_and_enqueue().created == 70
+    assert [len(call.args[0]) for call in delay_batch.call_args_list] == [30, 30, 10]
+    with time_machine.travel(at(DUE), tick=False):
+        results = [tasks.reminder_send_batch.apply(args=[call.args[0]]).get() for call in delay_batch.call_args_list]
+        again = tasks.reminder_send_batch.apply(args=[delay_batch.call_args_list[0].args[0]]).get()
+    assert [r["sent"] for r in results] == [30, 30, 10]
+    assert again == {}  # a redelivered batch finds its rows sent and claims none
+    assert Notification.objects.count() == 70
 
 
 def test_the_send_task_retries_with_backoff_then_marks_the_row_failed(agency, deadline, staff, settings):
