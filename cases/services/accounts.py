@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import Agency, CalendarFeedToken, Membership
 from cases.permissions import is_admin
 from cases.services.common import save_with_history
+from cases.services.tokens import api_token_revoke
 
 
 def ensure_administrator(by: Any) -> None:
@@ -40,12 +41,13 @@ def membership_save(*, membership: Membership, by: Any) -> Membership:
 
 @transaction.atomic
 def user_credentials_revoke(*, user: Any) -> None:
-    """End every credential that works without a password: calendar feed tokens.
+    """End every credential that works without a password: calendar feed tokens and API tokens.
 
-    Called when a user is deactivated (the API tokens of the user end with it too,
-    cases/services/tokens.py), so reactivating an account never revives an old link.
+    Called when a user is deactivated, so reactivating an account never revives an old link
+    or an old script's token.
     """
     CalendarFeedToken.objects.filter(user=user).delete()
+    api_token_revoke(user=user)
 
 
 @transaction.atomic

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from cases.web.views import calendar, cases, dashboard, deadlines, documents, hearings, home, ledger, notifications
+from cases.web.views import (
+    account,
+    calendar,
+    cases,
+    dashboard,
+    deadlines,
+    documents,
+    hearings,
+    home,
+    ledger,
+    notifications,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("account/tokens/", account.api_tokens, name="api-tokens"),
+    path("account/tokens/revoke/", account.api_tokens_revoke, name="api-tokens-revoke"),
     path("cases/", ledger.case_list, name="case-list"),
     path("cases/export.xlsx", ledger.case_export, name="case-export"),
     path("cases/new/", cases.case_create, name="case-create"),

@@ -278,10 +278,13 @@ def test_the_deadline_change_page_without_a_reason_says_so_instead_of_failing(wo
     assert Deadline.objects.get(pk=deadline.pk).due_on == dt.date(2026, 3, 20)
 
 
-def test_deactivating_a_user_in_the_admin_ends_their_calendar_feed(admin_client, staff):
+def test_deactivating_a_user_in_the_admin_ends_their_calendar_feed_and_api_token(admin_client, staff):
+    from rest_framework.authtoken.models import Token
+
     from cases.models import CalendarFeedToken
 
     CalendarFeedToken.objects.create(user=staff)
+    Token.objects.create(user=staff)
     url = reverse("admin:auth_user_change", args=[staff.pk])
     page = admin_client.get(url)
     form = page.context["adminform"].form
@@ -297,3 +300,4 @@ def test_deactivating_a_user_in_the_admin_ends_their_calendar_feed(admin_client,
     staff.refresh_from_db()
     assert not staff.is_active
     assert not CalendarFeedToken.objects.filter(user=staff).exists()
+    assert not Token.objects.filter(user=staff).exists()

@@ -9,14 +9,15 @@ from rest_framework import exceptions
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cases.api import serializers as s
 from cases.api.errors import ErrorSerializer, LockedOut
+from cases.services.tokens import api_token_revoke
 
 
 @extend_schema(request=AuthTokenSerializer, responses={200: s.TokenSerializer, 400: ErrorSerializer,
@@ -32,6 +33,20 @@ class ObtainAuthToken(BaseObtainAuthToken):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
+
+    def get_permissions(self) -> list[BasePermission]:
+        # POST is how one signs in; DELETE ends the caller's own token, so it needs a caller.
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # The throttle slows password guessing; revoking one's own token guesses nothing.
+        return [] if self.request.method == "DELETE" else super().get_throttles()
+
+    @extend_schema(request=None, responses={204: None, 401: ErrorSerializer}, auth=[{"tokenAuth": []}])
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Revoke the caller's token: every script using it gets 401 from now on."""
+        api_token_revoke(user=request.user)
+        return Response(status=204)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
