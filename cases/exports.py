@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cases.choices import Instance, Kind, Outcome, Subject
 from cases.querysets.statistics import case_rows, scope_ids, year_figures
+from cases.text import without_control_characters
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_KEYS, RATE_LABELS, Rate, YearFigures, text_zh
 
 if TYPE_CHECKING:
@@ -54,9 +55,10 @@ def _append(sheet: Worksheet, row: Sequence[Any]) -> None:
     """Append a row of values; text is always text.
 
     openpyxl turns any string starting with "=" into a formula, so an applicant typed
-    as =HYPERLINK(...) would run in the reader's Excel (formula injection).
+    as =HYPERLINK(...) would run in the reader's Excel (formula injection). Control
+    characters stored before they were refused are dropped: XML cannot hold them.
     """
-    sheet.append(list(row))
+    sheet.append([without_control_characters(value) for value in row])
     for cell in sheet[sheet.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
@@ -130,8 +132,8 @@ def statistics_xlsx(figures: Mapping[str, Any], cases: Sequence[Mapping[str, Any
 def report_docx(figures: Mapping[str, Any], text: str, *, title: str) -> bytes:
     """The report section: a heading, the paragraph, the bucket table and the rates table."""
     doc = DocxDocument()
-    doc.add_heading(title, level=1)
-    paragraph = doc.add_paragraph(text)
+    doc.add_heading(without_control_characters(title), level=1)
+    paragraph = doc.add_paragraph(without_control_characters(text))
     paragraph.paragraph_format.first_line_indent = Pt(24)
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"

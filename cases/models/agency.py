@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import RESPONSIBLE_RANKS, LeaderRank, Role
+from cases.models.text import PlainText
 from cases.people import person_name
 from cases.querysets.agencies import AgencyQuerySet, MembershipQuerySet
 
 
-class Agency(models.Model):
+class Agency(PlainText):
     """A government agency (e.g. a city HRSS bureau) that defends its acts."""
 
     name = models.CharField(_("名称"), max_length=200)
@@ -59,7 +60,7 @@ class Agency(models.Model):
         return ids
 
 
-class Membership(models.Model):
+class Membership(PlainText):
     """A user's place in one agency: their role and, for leaders, their rank."""
 
     user = models.OneToOneField(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
+from cases.models.text import PlainText
 from cases.querysets.cases import CaseQuerySet
 from cases.querysets.documents import DocumentQuerySet
 from casetracker.outcomes import OUTCOMES_BY_KIND, WITHDRAWAL_OUTCOMES
@@ -22,7 +23,7 @@ _RECON_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.RECONSIDERATI
 _LIT_OUTCOMES = sorted(o.value for o in OUTCOMES_BY_KIND[LawKind.LITIGATION])
 
 
-class ConstraintErrorsOnFields(models.Model):
+class ConstraintErrorsOnFields(PlainText):
     """Report a violated named constraint on the field it is about, not on the whole record.
 
     ``constraint_fields`` maps a constraint name to that field. Django reports a
@@ -223,7 +224,7 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return f"documents/{instance.case.agency.code}/{instance.case_id}/{filename}"
 
 
-class Document(models.Model):
+class Document(PlainText):
     """A file attached to a case (judgment, complaint, proof of a leader's absence)."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents")

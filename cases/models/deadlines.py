@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import RULE_CHOICES, DeadlineStatus
+from cases.models.text import PlainText
 from cases.querysets.deadlines import DeadlineQuerySet
 from casetracker.calendar import FIRST_YEAR
 from casetracker.periods import MANUAL, RULES, Rule, RuleVersion
@@ -20,7 +21,7 @@ __all__ = ["CalendarYear", "Deadline", "DeadlineStatus", "HolidayOverride"]
 _FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
 
 
-class HolidayOverride(models.Model):
+class HolidayOverride(PlainText):
     """One day of an official holiday arrangement typed in by an administrator; it wins."""
 
     date = models.DateField(_("日期"), unique=True)
@@ -57,7 +58,7 @@ class HolidayOverride(models.Model):
         return f"{self.date.isoformat()} {kind} {self.note}".strip()
 
 
-class CalendarYear(models.Model):
+class CalendarYear(PlainText):
     """A year whose whole official arrangement an administrator loaded: no longer provisional."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
@@ -89,7 +90,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class Deadline(models.Model):
+class Deadline(PlainText):
     """A statutory (D9) or manual deadline of a case, tracked until met, missed or waived."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="deadlines")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.errors import StaleVersion
 from cases.permissions import can_write
+from cases.text import refuse_control_characters
 from cases.users import Actor
 
 M = TypeVar("M", bound=models.Model)
@@ -50,4 +51,8 @@ def require_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({field: _("请填写原因。")})
+    try:
+        refuse_control_characters(reason, long_text=True)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     return reason

@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cases.models import Case
+from cases.text import without_control_characters
 from cases.web.templatetags.casetracker_web import deadline_title, outcome_label, person, urgency_label
 
 
@@ -51,7 +52,8 @@ def ledger_workbook(cases: Iterable[Case]) -> bytes:
     for case in cases:
         row = []
         for value in _row(case):
-            cell = WriteOnlyCell(sheet, value=value)
+            # Control characters stored before they were refused: XML cannot hold them.
+            cell = WriteOnlyCell(sheet, value=without_control_characters(value))
             if cell.data_type == "f":
                 # Text typed as "=HYPERLINK(...)" stays text: no formula injection into Excel.
                 cell.data_type = "s"

@@ -10,11 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
+from cases.api.parsers import JSONParser
 from cases.api.views.common import IF_MATCH, ScopedViewSet, User, VersionedWrites, validated_input
 from cases.filtersets import HearingFilterSet
 from cases.models import Hearing

@@ -1,0 +1,104 @@
+"""Control characters are refused at input everywhere, and exports survive the ones already stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from docx import Document as DocxDocument
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from cases.choices import Outcome, Status
+from cases.models import Case
+from cases.services.common import require_reason
+from cases.text import refuse_control_characters
+from tests.api.test_cases import NEW_CASE
+from tests.factories import ReconsiderationFactory
+from tests.web.test_case_forms import _new_case
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=dt.UTC)
+
+
+def test_the_api_refuses_an_applicant_name_with_u0001_and_saves_nothing(staff, agency):
+    api = APIClient()
+    api.force_authenticate(staff)
+
+    response = api.post("/api/cases/", {**NEW_CASE, "applicant": "黄\x01某"}, format="json")
+
+    assert response.status_code == 400
+    assert "U+0001" in response.json()["errors"]["applicant"][0]
+    assert not Case.objects.exists()
+
+
+@time_machine.travel(TODAY)
+def test_the_case_form_refuses_an_applicant_name_with_u0001_next_to_the_field(client, staff):
+    client.force_login(staff)
+
+    response = client.post(reverse("case-create"), _new_case(applicant="黄\x01某"))
+
+    assert response.status_code == 200
+    assert "applicant" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+@time_machine.travel(TODAY)
+def test_a_long_text_keeps_tabs_and_line_breaks_but_a_short_one_refuses_a_tab(client, staff):
+    client.force_login(staff)
+
+    client.post(reverse("case-create"), _new_case(notes="第一行\r\n\t第二行"))
+    refused = client.post(reverse("case-create"), _new_case(number="梧政复〔2025〕8号", applicant="黄\t某"))
+
+    assert Case.objects.get().notes == "第一行\r\n\t第二行"
+    assert "applicant" in refused.context["form"].errors
+
+
+def test_a_reason_with_a_control_character_is_refused():
+    with pytest.raises(ValidationError):
+        require_reason("法院\x07准予延期")
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x1fb", "\x1b[31m"])
+def test_every_c0_character_but_tab_and_line_breaks_is_refused_in_long_text(text):
+    with pytest.raises(ValidationError):
+        refuse_control_characters(text, long_text=True)
+
+
+def _stored_with_control_characters(agency) -> Case:
+    case = ReconsiderationFactory(agency=agency, received_on=dt.date(2024, 3, 1), status=Status.CONCLUDED,
+                                  outcome=Outcome.UPHELD, concluded_on=dt.date(2024, 5, 1))
+    Case.objects.filter(pk=case.pk).update(applicant="黄\x01某\x0b", notes="\x02")  # stored before the check
+    return case
+
+
+@time_machine.travel(TODAY)
+def test_a_stored_control_character_does_not_crash_the_years_xlsx_or_docx(client, leader, agency):
+    client.force_login(leader)
+    _stored_with_control_characters(agency)
+
+    xlsx = client.get(reverse("dashboard-xlsx"), {"year": 2024})
+    docx = client.get(reverse("dashboard-docx"), {"year": 2024})
+
+    assert xlsx.status_code == docx.status_code == 200
+    cells = {cell for row in load_workbook(io.BytesIO(xlsx.content))["案件清单"].iter_rows(values_only=True)
+             for cell in row}
+    assert "黄某" in cells
+    DocxDocument(io.BytesIO(docx.content))
+
+
+@time_machine.travel(TODAY)
+def test_a_stored_control_character_does_not_crash_the_ledger_export(client, staff, agency):
+    client.force_login(staff)
+    _stored_with_control_characters(agency)
+
+    response = client.get(reverse("case-export"))
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "黄某" in [row[4] for row in sheet.iter_rows(values_only=True)]
