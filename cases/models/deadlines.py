@@ -187,8 +187,13 @@ class Deadline(PlainText):
 
     @property
     def display_title(self) -> str:
-        rule = self.law_rule
-        return self.title or (rule.title_zh if rule else "")
+        return self.title_of(self.title, self.rule)
+
+    @staticmethod
+    def title_of(title: str, rule: str) -> str:
+        """The title shown for a deadline: its own, else its statutory rule's (for rows read as values)."""
+        law_rule = RULES.get(rule)
+        return title or (law_rule.title_zh if law_rule else "")
 
     @property
     def law_version(self) -> RuleVersion | None:
@@ -201,5 +206,11 @@ class Deadline(PlainText):
     @property
     def basis(self) -> str:
         """The law, the article and the period in words (casetracker.rules), "" for a manual one."""
-        version = self.law_version
+        return self.basis_of(self.rule, self.rule_version)
+
+    @staticmethod
+    def basis_of(rule: str, rule_version: str) -> str:
+        """``basis`` for a deadline read as values (rule code and version)."""
+        law_rule = RULES.get(rule)
+        version = (law_rule.version(rule_version) or law_rule.current) if law_rule else None
         return version.basis_zh if version else ""

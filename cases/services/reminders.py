@@ -27,12 +27,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,9 +45,6 @@ from cases.services.calendar import workday_calendar
 from cases.services.reminder_failures import deliveries_retry_next_day, failures_report
 from casetracker import reminders as schedule
 from casetracker.calendar import WorkdayCalendar
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 __all__ = [
     "ESCALATION_LEADER",
@@ -128,16 +124,46 @@ def _horizon(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
 
 
 # --- Who and what: recipients and the words ------------------------------------------
+#
+# The sweep reads values, not model instances: one row per due deadline or hearing with
+# the few columns its words need, the handlers and responsible persons as id pairs, and
+# each person once. The number of queries is constant and no row builds a Case, an Agency
+# or a User object; the case link is formatted from one reverse().
 
 
-def _case_url(case_id: int) -> str:
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The agency a reminder is about (its robot), read as values."""
+
+    pk: int
+    webhook_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A recipient read as values: what the channels and the digest need."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    wants_digest: bool
+    agency: Place | None
+
+    def get_username(self) -> str:
+        return self.username
+
+
+def _case_urls() -> Any:
     # The case page, not "case-detail" (the API router's /api/cases/<pk>/): people want the page.
-    return reverse("case-detail-page", args=[case_id])
+    marker = 987654321
+    template = reverse("case-detail-page", args=[marker]).replace(str(marker), "{}")
+    return template.format
 
 
-def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
-    case = deadline.case
-    due = deadline.due_on
+def _deadline_words(row: dict[str, Any], reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
+    due = row["due_on"]
     if due < today:
         late = calendar.working_days_between(due, today)
         head = _("【督办:期限已逾期】") if reminder.startswith("escalation") else _("【期限已逾期】")
@@ -151,163 +177,196 @@ def _deadline_words(deadline: Deadline, reminder: str, today: dt.date, calendar:
         when = _("届满日 %(due)s,还有 %(days)d 天(%(wd)d 个工作日)。") % {
             "due": due.isoformat(), "days": (due - today).days, "wd": calendar.working_days_between(today, due),
         }  # fmt: skip
-    title = f"{head}{case.number} {deadline.display_title}"
+    display = Deadline.title_of(row["title"], row["rule"])
+    title = f"{head}{row['case__number']} {display}"
     body = _("案件:%(number)s(%(applicant)s)\n期限:%(title)s\n%(when)s") % {
-        "number": case.number, "applicant": case.applicant, "title": deadline.display_title, "when": when,
+        "number": row["case__number"], "applicant": row["case__applicant"], "title": display, "when": when,
     }  # fmt: skip
-    if deadline.basis:
-        body += "\n" + _("依据:%(basis)s") % {"basis": deadline.basis}
+    basis = Deadline.basis_of(row["rule"], row["rule_version"])
+    if basis:
+        body += "\n" + _("依据:%(basis)s") % {"basis": basis}
     return title, body
 
 
-def _hearing_head(hearing: Hearing, escalation: bool) -> str:
-    if hearing.kind == HearingKind.RECONSIDERATION:
+def _hearing_head(kind: str, escalation: bool) -> str:
+    if kind == HearingKind.RECONSIDERATION:
         return _("【负责人参加听证尚未安排】") if escalation else _("【听证提醒】")
-    if hearing.kind == HearingKind.COURT:
+    if kind == HearingKind.COURT:
         return _("【负责人出庭尚未安排】") if escalation else _("【开庭提醒】")
     return _("【庭审提醒】")
 
 
-def _hearing_words(hearing: Hearing, reminder: str) -> tuple[str, str]:
-    case = hearing.case
-    at = timezone.localtime(hearing.scheduled_at)
+def _hearing_words(row: dict[str, Any], reminder: str, leader: Person | None) -> tuple[str, str]:
+    at = timezone.localtime(row["scheduled_at"])
+    kind = row["kind"]
     escalation = reminder_kind(reminder) == ESCALATION_LEADER
-    leader = person_name(hearing.expected_leader) if hearing.expected_leader else _("尚未安排")
-    title = f"{_hearing_head(hearing, escalation)}{case.number} {at:%Y-%m-%d %H:%M}"
+    title = f"{_hearing_head(kind, escalation)}{row['case__number']} {at:%Y-%m-%d %H:%M}"
     body = _("案件:%(number)s(%(applicant)s)\n%(kind)s时间:%(at)s\n地点:%(place)s\n拟出庭负责人:%(leader)s") % {
-        "number": case.number, "applicant": case.applicant, "kind": hearing.get_kind_display(),
-        "at": f"{at:%Y-%m-%d %H:%M}", "place": hearing.place or "-", "leader": leader,
+        "number": row["case__number"], "applicant": row["case__applicant"], "kind": HearingKind(kind).label,
+        "at": f"{at:%Y-%m-%d %H:%M}", "place": row["place"] or "-",
+        "leader": person_name(leader) if leader else _("尚未安排"),
     }  # fmt: skip
-    if escalation and hearing.kind == HearingKind.RECONSIDERATION:
+    if escalation and kind == HearingKind.RECONSIDERATION:
         body += "\n" + _("行政复议听证应由被申请人负责人参加(行政复议法第51条),请尽快安排参加听证的负责人。")
     elif escalation:
         body += "\n" + _("法院应在开庭3日前通知负责人出庭(出庭应诉规定第5条),请尽快安排出庭负责人。")
     return title, body
 
 
-def _active(users: Iterable[Any]) -> list[Any]:
-    seen: dict[int, Any] = {}
-    for user in users:
-        if user is not None and user.is_active:
-            seen.setdefault(user.pk, user)
-    return list(seen.values())
+def _people(ids: set[int]) -> dict[int, Person]:
+    """The active users among ``ids``, one query."""
+    rows = (
+        get_user_model()
+        .objects.filter(id__in=ids, is_active=True)
+        .values(
+            "id", "username", "first_name", "last_name", "email", "membership__wants_digest",
+            "membership__agency_id", "membership__agency__webhook_url",
+        )
+    )  # fmt: skip
+    return {
+        row["id"]: Person(
+            pk=row["id"], username=row["username"], first_name=row["first_name"], last_name=row["last_name"],
+            email=row["email"], wants_digest=bool(row["membership__wants_digest"]),
+            agency=Place(row["membership__agency_id"], row["membership__agency__webhook_url"] or "")
+            if row["membership__agency_id"] else None,
+        )
+        for row in rows
+    }  # fmt: skip
 
 
-def _leaders_by_agency(agency_ids: set[int]) -> dict[int, list[Any]]:
+def _handler_ids(case_ids: set[int]) -> dict[int, list[int]]:
+    """Each case's handlers' user ids, one query on the m2m table."""
+    from cases.models import Case
+
+    handlers: dict[int, list[int]] = defaultdict(list)
+    pairs = Case.handlers.through.objects.filter(case_id__in=case_ids).order_by("user_id")
+    for case_id, user_id in pairs.values_list("case_id", "user_id"):
+        handlers[case_id].append(user_id)
+    return handlers
+
+
+def _leader_ids(agency_ids: set[int]) -> dict[int, list[int]]:
     """The agencies' responsible persons (SPC20 Art. 2), one query."""
-    leaders: dict[int, list[Any]] = defaultdict(list)
-    members = (
-        Membership.objects.responsible_persons()
-        .filter(agency_id__in=agency_ids, user__is_active=True)
-        .select_related("user__membership")
-        .order_by("user_id")
-    )
-    for membership in members:
-        leaders[membership.agency_id].append(membership.user)
+    leaders: dict[int, list[int]] = defaultdict(list)
+    members = Membership.objects.responsible_persons().filter(agency_id__in=agency_ids).order_by("user_id")
+    for agency_id, user_id in members.values_list("agency_id", "user_id"):
+        leaders[agency_id].append(user_id)
     return leaders
 
 
 # --- The policy at ``now`` ---------------------------------------------------------------
 
-
-def _handlers_prefetch() -> Prefetch[Any]:
-    return Prefetch("case__handlers", queryset=get_user_model().objects.filter(is_active=True).select_related("membership"))
+_SUBJECT = ("id", "case_id", "case__number", "case__applicant", "case__agency_id", "case__agency__webhook_url")
 
 
-def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[Deadline, str]]:
-    deadlines = (
+def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[dict[str, Any], str]]:
+    rows = (
         Deadline.objects.open()
         .bureau()
         .filter(due_on__lte=_horizon(today, calendar), case__archived_at__isnull=True)
-        .select_related("case__agency")
-        .prefetch_related(_handlers_prefetch())
+        .order_by("id")
+        .values(*_SUBJECT, "due_on", "title", "rule", "rule_version")
     )
-    due = [(d, deadline_reminder_at(d.due_on, today, calendar)) for d in deadlines]
-    return [(d, key) for d, key in due if key is not None]
+    due = [(row, deadline_reminder_at(row["due_on"], today, calendar)) for row in rows]
+    return [(row, key) for row, key in due if key is not None]
 
 
-def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[Hearing, list[str]]]:
+def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[dict[str, Any], list[str]]]:
     ahead = max([0, settings.REMINDER_LEADER_ESCALATION_DAYS, *settings.REMINDER_HEARING_DAYS])
-    hearings = (
+    rows = (
         Hearing.objects.active()
         .filter(status=HearingStatus.SCHEDULED, scheduled_at__gt=now)
         .filter(scheduled_at__date__lte=today + dt.timedelta(days=ahead))
-        .select_related("case__agency", "expected_leader__membership")
-        .prefetch_related(_handlers_prefetch())
+        .order_by("id")
+        .values(*_SUBJECT, "kind", "scheduled_at", "place", "expected_leader_id")
     )
     result = []
-    for hearing in hearings:
-        start = timezone.localtime(hearing.scheduled_at)
+    for row in rows:
+        start = timezone.localtime(row["scheduled_at"])
         on = start.date()
         keys = [key for key in [hearing_reminder_at(on, today)] if key]
         escalate_from = on - dt.timedelta(days=settings.REMINDER_LEADER_ESCALATION_DAYS)
-        if hearing.expected_leader_id is None and hearing.kind in _LEADER_HEARINGS and today >= escalate_from:
+        if row["expected_leader_id"] is None and row["kind"] in _LEADER_HEARINGS and today >= escalate_from:
             keys.append(ESCALATION_LEADER)
         if keys:
             # The start time is part of the key: a rescheduled hearing is reminded again.
-            result.append((hearing, [f"{key}@{start:%Y-%m-%dT%H:%M}" for key in keys]))
+            result.append((row, [f"{key}@{start:%Y-%m-%dT%H:%M}" for key in keys]))
     return result
 
 
-def _deadline_dues(deadline: Deadline, key: str, today: dt.date, calendar: WorkdayCalendar, leaders: list[Any]) -> Iterator[Due]:
-    case = deadline.case
-    handlers = _active(case.handlers.all())
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """Everything the words and recipients of one sweep need, read once."""
+
+    people: dict[int, Person]
+    handlers: dict[int, list[int]]
+    leaders: dict[int, list[int]]
+    url: Any
+
+    def persons(self, ids: Iterable[int | None]) -> list[Person]:
+        found = (self.people.get(pk) for pk in dict.fromkeys(ids) if pk is not None)
+        return [person for person in found if person is not None]
+
+
+def _deadline_dues(row: dict[str, Any], key: str, today: dt.date, calendar: WorkdayCalendar, look: _Lookup) -> Iterator[Due]:
+    agency = Place(row["case__agency_id"], row["case__agency__webhook_url"] or "")
+    leaders = look.persons(look.leaders[agency.pk])
     # A case nobody handles is still reminded: to the responsible persons.
-    recipients = handlers or leaders
-    title, body = _deadline_words(deadline, key, today, calendar)
-    url = _case_url(case.pk)
+    recipients = look.persons(look.handlers[row["case_id"]]) or leaders
+    title, body = _deadline_words(row, key, today, calendar)
+    url = look.url(row["case_id"])
     for user in recipients:
-        yield Due(key, user, case.agency, title, body, url, deadline_id=deadline.pk)
+        yield Due(key, user, agency, title, body, url, deadline_id=row["id"])
     if key.startswith("overdue_"):
         escalation = f"escalation_{key}"
-        e_title, e_body = _deadline_words(deadline, escalation, today, calendar)
+        e_title, e_body = _deadline_words(row, escalation, today, calendar)
+        told = {user.pk for user in recipients}
         for user in leaders:
-            if user not in recipients:
-                yield Due(escalation, user, case.agency, e_title, e_body, url, deadline_id=deadline.pk)
+            if user.pk not in told:
+                yield Due(escalation, user, agency, e_title, e_body, url, deadline_id=row["id"])
 
 
-def _hearing_dues(hearing: Hearing, keys: list[str], leaders: list[Any]) -> Iterator[Due]:
-    case = hearing.case
-    url = _case_url(case.pk)
+def _hearing_dues(row: dict[str, Any], keys: list[str], look: _Lookup) -> Iterator[Due]:
+    agency = Place(row["case__agency_id"], row["case__agency__webhook_url"] or "")
+    leaders = look.persons(look.leaders[agency.pk])
+    expected = look.people.get(row["expected_leader_id"]) if row["expected_leader_id"] else None
+    url = look.url(row["case_id"])
     for key in keys:
         if reminder_kind(key) == ESCALATION_LEADER:
             recipients = leaders
         else:
-            recipients = _active([*case.handlers.all(), hearing.expected_leader]) or leaders
-        title, body = _hearing_words(hearing, key)
+            recipients = look.persons([*look.handlers[row["case_id"]], row["expected_leader_id"]]) or leaders
+        title, body = _hearing_words(row, key, expected)
         for user in recipients:
-            yield Due(key, user, case.agency, title, body, url, hearing_id=hearing.pk)
+            yield Due(key, user, agency, title, body, url, hearing_id=row["id"])
 
 
 def reminders_due(*, now: dt.datetime) -> list[Due]:
-    """Every reminder due at ``now``, per person (a constant number of queries)."""
+    """Every reminder due at ``now``, per person (a constant number of queries, values only)."""
     today = timezone.localdate(now)
     calendar = workday_calendar()
     deadlines = _deadlines_due(today, calendar)
     hearings = _hearings_due(now, today)
-    agency_ids = {d.case.agency_id for d, _k in deadlines} | {h.case.agency_id for h, _k in hearings}
-    leaders = _leaders_by_agency(agency_ids)
+    subjects = [row for row, _k in deadlines] + [row for row, _k in hearings]
+    handlers = _handler_ids({row["case_id"] for row in subjects})
+    leaders = _leader_ids({row["case__agency_id"] for row in subjects})
+    wanted = {pk for ids in [*handlers.values(), *leaders.values()] for pk in ids}
+    wanted |= {row["expected_leader_id"] for row, _k in hearings if row["expected_leader_id"]}
+    look = _Lookup(people=_people(wanted), handlers=handlers, leaders=leaders, url=_case_urls())
     with translation.override(settings.LANGUAGE_CODE):
-        dues = [
-            due
-            for deadline, key in deadlines
-            for due in _deadline_dues(deadline, key, today, calendar, leaders[deadline.case.agency_id])
-        ]
-        dues += [
-            due for hearing, keys in hearings for due in _hearing_dues(hearing, keys, leaders[hearing.case.agency_id])
-        ]
+        dues = [due for row, key in deadlines for due in _deadline_dues(row, key, today, calendar, look)]
+        dues += [due for row, keys in hearings for due in _hearing_dues(row, keys, look)]
     return dues
 
 
 # --- Channels and the daily digest -------------------------------------------------------
 
 
-def _wants_digest(user: User) -> bool:
-    membership = getattr(user, "membership", None)
-    return bool(membership is not None and membership.wants_digest)
+def _wants_digest(user: Person) -> bool:
+    return user.wants_digest and user.agency is not None
 
 
-def _channels(user: User, agency: Any) -> list[str]:
+def _channels(user: Person, agency: Place) -> list[str]:
     channels = [ReminderChannel.IN_APP.value]
     if user.email:
         channels.append(ReminderChannel.EMAIL.value)
@@ -324,8 +383,9 @@ def _single(due: Due) -> Iterator[outbox.Intended]:
         )  # fmt: skip
 
 
-def _digest(user: User, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
-    agency = user.membership.agency
+def _digest(user: Person, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
+    agency = user.agency
+    assert agency is not None  # _wants_digest: only members of an agency get a digest
     with translation.override(settings.LANGUAGE_CODE):
         title = _("【每日汇总】%(day)s 待办期限与开庭 %(n)d 项") % {"day": today.isoformat(), "n": len(items)}
     # Escalations and reminders of one subject collapse into one line per subject.
