@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (docs/security.md)
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with the lockout page
 ]
 
@@ -284,6 +285,28 @@ CACHES = {
     if _CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------
+# Scripts and styles only from our own static files: no inline <script>, style="" or on*="";
+# the one inline favicon is a data: URL. Report-only when CSP_REPORT_ONLY=1 (to trial a change).
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

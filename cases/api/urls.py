@@ -1,5 +1,5 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
@@ -22,7 +22,7 @@ router.register("reports", YearlyReportViewSet, basename="yearly-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("auth/token/", views.ObtainAuthToken.as_view(), name="api-token"),
     path("statistics/yearly/", YearlyStatisticsView.as_view(), name="statistics-yearly"),
     path("", include(router.urls)),

@@ -59,7 +59,13 @@
     box.hidden = select.value !== "";
   }
 
+  // Under the Content-Security-Policy no on*="" attribute runs: these replace them.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
   document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-autosubmit") && event.target.form) { event.target.form.submit(); }
     if (event.target.id === "id_kind") { syncInstance(); }
     if (event.target.id === "id_responsible_person") { syncAbsence(); }
   });
