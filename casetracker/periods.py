@@ -48,6 +48,7 @@ __all__ = [
     "add_months",
     "compute_due",
     "get_rule",
+    "period_until",
     "urgency_bounds",
     "urgency_of",
 ]
@@ -136,6 +137,22 @@ def compute_due(
     else:
         due, provisional = cal.first_working_day_on_or_after(_period_end(version.unit, n, trigger))
     return Period(rule=rule, version=version, trigger=trigger, due=due, provisional=provisional, length=n)
+
+
+def period_until(rule_or_code: Rule | str, trigger: date, due: date, *, variant: str = "") -> Period:
+    """A period whose deciding document fixed its due date (a judgment ordering a new act).
+
+    The version in force on ``trigger`` must let the document set the period, and
+    the due date must come after the trigger. Never provisional: no calendar decides it.
+    """
+    rule = rule_or_code if isinstance(rule_or_code, Rule) else get_rule(rule_or_code)
+    version = rule.version_on(trigger, variant)
+    if not version.set_by_document:
+        raise RuleError(f"{rule.code} has a statutory length; its due date cannot be set by hand.")
+    if due <= trigger:
+        raise RuleError(f"{rule.code}: the due date {due.isoformat()} must come after {trigger.isoformat()}.")
+    return Period(rule=rule, version=version, trigger=trigger, due=due, provisional=False,
+                  length=(due - trigger).days)  # fmt: skip
 
 
 class Urgency(StrEnum):

@@ -92,6 +92,19 @@ class Case(ConstraintErrorsOnFields):
     decision_served_on = models.DateField(_("复议决定送达申请人日期"), null=True, blank=True)
     effective_on = models.DateField(_("裁判生效日期"), null=True, blank=True)
     opinion_letter_received_on = models.DateField(_("收到行政复议意见书日期"), null=True, blank=True)
+    # D11: the bureau's own duties after a retrial application or an order to act anew.
+    retrial_application_received_on = models.DateField(
+        _("收到再审申请书副本日期"), null=True, blank=True,
+        help_text=_("仅行政诉讼:十五日内提交书面意见(民事诉讼法第214条)。"),
+    )
+    decision_received_on = models.DateField(
+        _("我局收到复议决定书日期"), null=True, blank=True,
+        help_text=_("仅行政复议:决定撤销并责令重作或责令履行的,自此日起六十日内重新作出行政行为;未填按结案日期计算。"),
+    )
+    redo_due_on = models.DateField(
+        _("判决确定的重新作出行政行为期限"), null=True, blank=True,
+        help_text=_("仅行政诉讼:判决撤销并责令重作或判决履行的,按判决确定的期限填写届满日。"),
+    )
     decision_extended = models.BooleanField(
         _("复议决定期限已延长"), default=False,
         help_text=_("复议机构负责人批准延长30日并书面告知(行政复议法第62条)。"),
@@ -138,6 +151,9 @@ class Case(ConstraintErrorsOnFields):
         "case_accepted_not_before_act": "accepted_on",
         "case_suspended_on_only_when_suspended": "suspended_on",
         "case_number_unique_per_reviewing_body": "number",
+        "case_retrial_application_only_for_litigation": "retrial_application_received_on",
+        "case_decision_received_only_for_reconsideration": "decision_received_on",
+        "case_redo_due_only_for_litigation": "redo_due_on",
     }
 
     class Meta:
@@ -190,6 +206,21 @@ class Case(ConstraintErrorsOnFields):
                 condition=Q(suspended_on__isnull=True) | Q(status=Status.SUSPENDED),
                 name="case_suspended_on_only_when_suspended",
                 violation_error_message=_("只有中止的案件才有中止日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(retrial_application_received_on__isnull=True) | Q(kind=Kind.LITIGATION),
+                name="case_retrial_application_only_for_litigation",
+                violation_error_message=_("收到再审申请书副本日期仅适用于行政诉讼案件。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_received_on__isnull=True) | Q(kind=Kind.RECONSIDERATION),
+                name="case_decision_received_only_for_reconsideration",
+                violation_error_message=_("我局收到复议决定书日期仅适用于行政复议案件。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(redo_due_on__isnull=True) | Q(kind=Kind.LITIGATION),
+                name="case_redo_due_only_for_litigation",
+                violation_error_message=_("判决确定的重新作出行政行为期限仅适用于行政诉讼案件;行政复议按六十日自动计算。"),
             ),
             models.UniqueConstraint(
                 fields=["agency", "reviewing_body", "number"],

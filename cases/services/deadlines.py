@@ -15,16 +15,17 @@ How deadlines_sync treats the computed deadlines of a case (docs/deadlines.md):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import Instance, JudgmentForm, Kind, Procedure, Status
+from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status
 from cases.models import Case
 from cases.models.deadlines import Deadline, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
@@ -32,7 +33,16 @@ from cases.services.calendar import workday_calendar
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.users import Actor
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
-from casetracker.periods import MANUAL, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
+from casetracker.periods import (
+    MANUAL,
+    Period,
+    Rule,
+    RuleError,
+    RuleNotInForce,
+    compute_due,
+    get_rule,
+    period_until,
+)
 
 __all__ = [
     "Trigger",
@@ -47,6 +57,7 @@ __all__ = [
     "deadlines_sync",
     "expected_triggers",
     "parse_date",
+    "simplified_procedure_available",
 ]
 
 # Limits that only matter while the proceeding runs: concluding the case waives them.
@@ -76,12 +87,23 @@ _PROCEDURE_RULES: Final = frozenset(
 _STATUS_FIELDS: Final = ["status", "closed_by", "closed_at", "close_note", "auto_closed", "updated_at"]
 
 
+# Outcomes that order the bureau to make a new act (D11 act_redo).
+_REDO_OUTCOMES: Final = frozenset({Outcome.REVOKED_REDO, Outcome.ORDERED_TO_PERFORM})
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """The case fact a computed deadline counts from."""
+    """The case fact a computed deadline counts from (and the variant of its rule).
+
+    ``due`` is set when the deciding document fixed the due date itself (a judgment
+    ordering a new act); ``due_field`` names the case field it came from.
+    """
 
     field: str
     day: dt.date
+    variant: str = ""
+    due: dt.date | None = None
+    due_field: str = ""
 
 
 def parse_date(value: dt.date | str, field: str) -> dt.date:
@@ -107,10 +129,10 @@ def not_in_force_message(exc: RuleNotInForce) -> str:
 
 
 def _compute(
-    rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str, **options: Any
+    rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str, *, variant: str = ""
 ) -> Period:
     try:
-        return compute_due(rule, day, calendar, **options)
+        return compute_due(rule, day, calendar, variant=variant)
     except CalendarError:
         message = _("%(d)s 早于 %(y)d 年或超出范围,无法计算法定期限。") % {"d": day.isoformat(), "y": FIRST_YEAR}
         raise ValidationError({field: message}) from None
@@ -163,7 +185,25 @@ def _litigation_triggers(case: Case) -> dict[str, Trigger | None]:
         facts["appellee_answer"] = _fact(case, "appeal_received_on")
         facts["second_instance_trial"] = _fact(case, "accepted_on")
     facts["retrial_application"] = _fact(case, "effective_on")
+    facts["retrial_opinion"] = _fact(case, "retrial_application_received_on")
+    facts["act_redo"] = _judgment_redo(case)
     return facts
+
+
+def _judgment_redo(case: Case) -> Trigger | None:
+    """A judgment ordering a new act: the due date staff entered from it, counted from when it took effect."""
+    if case.status != Status.CONCLUDED or case.outcome not in _REDO_OUTCOMES or case.redo_due_on is None:
+        return None
+    field = "effective_on" if case.effective_on else "judgment_served_on" if case.judgment_served_on else "concluded_on"
+    return Trigger(field, getattr(case, field), variant="judgment", due=case.redo_due_on, due_field="redo_due_on")
+
+
+def _reconsideration_redo(case: Case) -> Trigger | None:
+    """A decision ordering a new act: 60 days from when the bureau received it (the decision date if not entered)."""
+    if case.status != Status.CONCLUDED or case.outcome not in _REDO_OUTCOMES:
+        return None
+    field = "decision_received_on" if case.decision_received_on else "concluded_on"
+    return Trigger(field, getattr(case, field), variant="reconsideration")
 
 
 def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
@@ -178,12 +218,26 @@ def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
         decision: _fact(case, "accepted_on"),
         "opinion_letter_correction": _fact(case, "opinion_letter_received_on"),
         "lawsuit_after_reconsideration": _fact(case, "decision_served_on"),
+        "act_redo": _reconsideration_redo(case),
     }
 
 
 def _fact(case: Case, field: str) -> Trigger | None:
     day = getattr(case, field)
     return Trigger(field, day) if day is not None else None
+
+
+def simplified_procedure_available(case: Case) -> bool:
+    """Whether the simplified procedure's rules were in force on this case's trigger facts (D10)."""
+    simplified = copy.copy(case)
+    simplified.procedure = Procedure.SIMPLIFIED
+    for code, trigger in expected_triggers(simplified).items():
+        if code in _PROCEDURE_RULES:
+            try:
+                get_rule(code).version_on(trigger.day)
+            except RuleNotInForce:
+                return False
+    return True
 
 
 def expected_triggers(case: Case) -> dict[str, Trigger]:
@@ -195,11 +249,34 @@ def expected_triggers(case: Case) -> dict[str, Trigger]:
     return {code: trigger for code, trigger in facts.items() if trigger is not None}
 
 
-def _recompute(
-    deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Actor, why: str, field: str = "trigger_on"
-) -> bool:
-    """Recompute one open computed deadline from ``day``; save with history if it moved."""
-    period = _compute(get_rule(deadline.rule), day, calendar, field)
+def _period(rule: Rule, trigger: Trigger, calendar: WorkdayCalendar) -> Period:
+    """The period a case fact calls for, on the calendar or as the deciding document fixed it."""
+    if trigger.due is None:
+        return _compute(rule, trigger.day, calendar, trigger.field, variant=trigger.variant)
+    try:
+        return period_until(rule, trigger.day, trigger.due, variant=trigger.variant)
+    except RuleNotInForce as exc:
+        raise ValidationError({trigger.field: not_in_force_message(exc)}) from None
+    except RuleError:
+        message = _("届满日必须晚于起算日 %(d)s。") % {"d": trigger.day.isoformat()}
+        raise ValidationError({trigger.due_field: message}) from None
+
+
+def _stored_trigger(deadline: Deadline) -> Trigger | None:
+    """The trigger of a computed deadline as stored, for a calendar recompute.
+
+    None when no calendar decides its due date (the judgment fixed it).
+    """
+    version = deadline.law_version
+    if deadline.trigger_on is None or version is None or version.length is None:
+        return None
+    return Trigger("trigger_on", deadline.trigger_on, variant=version.variant)
+
+
+def _recompute(deadline: Deadline, trigger: Trigger, calendar: WorkdayCalendar, by: Actor, why: str) -> bool:
+    """Recompute one open computed deadline from its trigger; save with history if it moved."""
+    day = trigger.day
+    period = _period(get_rule(deadline.rule), trigger, calendar)
     old = (deadline.trigger_on, deadline.due_on, deadline.provisional, deadline.rule_version)
     if old == (day, period.due, period.provisional, period.version.code):
         return False
@@ -237,7 +314,7 @@ def _sync_open(
     if concluded and deadline.rule in IN_PROCEEDING:
         _set_status(deadline, DeadlineStatus.WAIVED, by=by, note=_("案件已结,期限不再适用"), auto=True)
     elif not deadline.overridden:
-        _recompute(deadline, trigger.day, calendar, by, _("案件事实更正"), trigger.field)
+        _recompute(deadline, trigger, calendar, by, _("案件事实更正"))
     return True
 
 
@@ -255,12 +332,12 @@ def _sync_one(
     if not (concluded and deadline.rule in IN_PROCEEDING):
         _set_status(deadline, DeadlineStatus.OPEN, by=by, note=_("案件事实恢复或案件重新打开,期限恢复"))
         if not deadline.overridden:
-            _recompute(deadline, trigger.day, calendar, by, _("期限恢复"), trigger.field)
+            _recompute(deadline, trigger, calendar, by, _("期限恢复"))
     return True
 
 
 def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
-    period = _compute(rule, trigger.day, calendar, trigger.field)
+    period = _period(rule, trigger, calendar)
     deadline = Deadline(
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
         due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
@@ -278,7 +355,7 @@ def deadlines_check(case: Case) -> None:
     errors: dict[str, list[str]] = {}
     for code, trigger in expected_triggers(case).items():
         try:
-            _compute(get_rule(code), trigger.day, calendar, trigger.field)
+            _period(get_rule(code), trigger, calendar)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors.setdefault(field, [])
@@ -315,8 +392,8 @@ def deadlines_recompute(
     todo = deadlines.open().computed().filter(overridden=False).select_related("case").select_for_update()
     moved: list[Deadline] = []
     for deadline in todo:
-        # trigger_on is set on every computed deadline (deadline_manual_titled_computed_triggered).
-        if deadline.trigger_on is not None and _recompute(deadline, deadline.trigger_on, calendar, by, why):
+        trigger = _stored_trigger(deadline)
+        if trigger is not None and _recompute(deadline, trigger, calendar, by, why):
             moved.append(deadline)
     return moved
 

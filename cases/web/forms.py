@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AbsenceReason, HearingKind, Kind, Status
+from cases.choices import AbsenceReason, HearingKind, Kind, Procedure, Status
 from cases.models import Agency, Case, Membership
 from cases.permissions import writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS
+from cases.services.deadlines import simplified_procedure_available
 from cases.web.templatetags.casetracker_web import outcome_label, person
 from casetracker.outcomes import outcomes_for
 
@@ -83,6 +84,7 @@ class CaseForm(forms.ModelForm):
             name: DATE for name in (
                 "act_date", "received_on", "accepted_on", "appeal_received_on", "judgment_served_on",
                 "decision_served_on", "effective_on", "opinion_letter_received_on",
+                "retrial_application_received_on", "decision_received_on", "redo_due_on",
             )
         } | {
             "third_parties": forms.Textarea(attrs={"rows": 2}),
@@ -115,6 +117,20 @@ class CaseForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         self.fields["previous"].queryset = previous.order_by("-received_on")
         self.fields["number_year"].help_text = _("留空时从案号中识别")
+        self._offer_only_procedures_in_force()
+
+    def _offer_only_procedures_in_force(self) -> None:
+        """D10: a case whose simplified rules did not yet exist is not offered the simplified procedure.
+
+        On a new case the received date is not known yet; the service refuses it then,
+        next to this field.
+        """
+        case = self.instance
+        if case.pk is None or case.procedure != Procedure.ORDINARY:
+            return
+        if not simplified_procedure_available(case):
+            self.fields["procedure"].choices = [(Procedure.ORDINARY.value, Procedure.ORDINARY.label)]
+            self.fields["procedure"].help_text = _("简易程序在本案的收到/立案日期尚未施行。")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
