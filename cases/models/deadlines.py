@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import RULE_CHOICES, DeadlineStatus
+from cases.deadline_text import basis_text, rule_version
 from cases.models.text import PlainText
 from cases.querysets.deadlines import DeadlineQuerySet
 from casetracker.calendar import FIRST_YEAR
@@ -198,19 +199,14 @@ class Deadline(PlainText):
     @property
     def law_version(self) -> RuleVersion | None:
         """The version of the rule this deadline was computed under (None for a manual one)."""
-        rule = self.law_rule
-        if rule is None:
-            return None
-        return rule.version(self.rule_version) or rule.current
+        return rule_version(self.rule, self.rule_version)
 
     @property
     def basis(self) -> str:
-        """The law, the article and the period in words (casetracker.rules), "" for a manual one."""
+        """The law, the article and the period in words, in the active language; "" for a manual one."""
         return self.basis_of(self.rule, self.rule_version)
 
     @staticmethod
     def basis_of(rule: str, rule_version: str) -> str:
-        """``basis`` for a deadline read as values (rule code and version)."""
-        law_rule = RULES.get(rule)
-        version = (law_rule.version(rule_version) or law_rule.current) if law_rule else None
-        return version.basis_zh if version else ""
+        """``basis`` for a deadline read as values (rule code and version): cases.deadline_text."""
+        return basis_text(rule, rule_version)

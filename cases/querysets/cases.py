@@ -109,7 +109,7 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         self, *, today: dt.date | None = None, calendar: WorkdayCalendar | None = None
     ) -> CaseQuerySet:
         """Annotate the next open bureau deadline: ``next_due``, ``next_deadline_id``,
-        ``next_rule``, ``next_title`` and ``next_urgency`` (a DeadlineUrgency code), one
+        ``next_rule``, ``next_rule_version``, ``next_title`` and ``next_urgency`` (a DeadlineUrgency code), one
         correlated subquery each, so a page costs the same queries whatever its size."""
         upcoming = next_deadlines()
         with_level = upcoming.with_urgency(today=today, calendar=calendar)
@@ -117,6 +117,7 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
             next_due=Subquery(upcoming.values("due_on")[:1]),
             next_deadline_id=Subquery(upcoming.values("id")[:1]),
             next_rule=Subquery(upcoming.values("rule")[:1]),
+            next_rule_version=Subquery(upcoming.values("rule_version")[:1]),
             next_title=Subquery(upcoming.values("title")[:1]),
             next_urgency=Subquery(with_level.values(*URGENCY)[:1]),
         )

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import DeadlineStatus, HearingStatus
+from cases.deadline_text import basis_text, days_left_text
+from cases.services.calendar import workday_calendar
 from cases.web.templatetags.casetracker_web import deadline_title, person
+from casetracker.calendar import WorkdayCalendar
 
 CRLF = "\r\n"
 HEARING_LENGTH = dt.timedelta(hours=2)
@@ -77,7 +80,16 @@ def _hearing_lines(hearing: Any, host: str, base_url: str) -> list[str]:
     ]
 
 
-def _deadline_lines(deadline: Any, host: str, base_url: str) -> list[str]:
+def _deadline_description(deadline: Any, today: dt.date, calendar: WorkdayCalendar) -> str:
+    """The days left (open deadlines, as of the feed's generation) and the basis in words."""
+    parts = [basis_text(deadline.rule, deadline.rule_version) or deadline.get_status_display()]
+    if deadline.status == DeadlineStatus.OPEN:
+        left = days_left_text(deadline.rule, deadline.rule_version, deadline.due_on, today, calendar)
+        parts.insert(0, _("%(left)s(截至 %(today)s)") % {"left": left, "today": today.isoformat()})
+    return "\n".join(parts)
+
+
+def _deadline_lines(deadline: Any, host: str, base_url: str, today: dt.date, calendar: WorkdayCalendar) -> list[str]:
     case = deadline.case
     title = deadline_title(deadline.rule, deadline.title)
     summary = _("期限届满:%(t)s(%(n)s)") % {"t": title, "n": case.number}
@@ -91,7 +103,7 @@ def _deadline_lines(deadline: Any, host: str, base_url: str) -> list[str]:
         "TRANSP:TRANSPARENT",
         f"STATUS:{'CANCELLED' if deadline.status == DeadlineStatus.WAIVED else 'CONFIRMED'}",
         f"SUMMARY:{escape_text(('✓ ' if done else '') + summary)}",
-        f"DESCRIPTION:{escape_text(deadline.basis or deadline.get_status_display())}",
+        f"DESCRIPTION:{escape_text(_deadline_description(deadline, today, calendar))}",
         f"URL:{base_url}/cases/{case.pk}/",
         "END:VEVENT",
     ]
@@ -112,7 +124,8 @@ def calendar_feed(
     ]
     for hearing in hearings:
         lines += _hearing_lines(hearing, host, base_url)
+    today, calendar = timezone.localdate(), workday_calendar()
     for deadline in deadlines:
-        lines += _deadline_lines(deadline, host, base_url)
+        lines += _deadline_lines(deadline, host, base_url, today, calendar)
     lines.append("END:VCALENDAR")
     return CRLF.join(fold(line) for line in lines) + CRLF

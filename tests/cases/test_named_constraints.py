@@ -79,6 +79,13 @@ CASES: list[tuple[str, Callable[[], models.Model], str, str]] = [
     ("case_suspended_on_only_when_suspended", lambda: case(suspended_on=dt.date(2021, 4, 1)), "suspended_on",
      "只有中止的案件才有中止日期"),
     ("case_number_unique_per_reviewing_body", duplicate_case, "number", "已有相同案号"),
+    ("case_retrial_application_only_for_litigation", lambda: ReconsiderationFactory.build(
+        agency=AgencyFactory(), retrial_application_received_on=dt.date(2021, 5, 1)),
+     "retrial_application_received_on", "仅适用于行政诉讼案件"),
+    ("case_decision_received_only_for_reconsideration", lambda: case(decision_received_on=dt.date(2021, 5, 1)),
+     "decision_received_on", "仅适用于行政复议案件"),
+    ("case_redo_due_only_for_litigation", lambda: ReconsiderationFactory.build(
+        agency=AgencyFactory(), redo_due_on=dt.date(2021, 7, 1)), "redo_due_on", "行政复议按六十日自动计算"),
     ("hearing_held_has_attendance", lambda: hearing(status="held", absence_reason="other"), "bureau_appeared",
      "必须记录我局出庭情况"),
     ("hearing_absent_leader_has_reason", lambda: hearing(status="held", bureau_appeared=True), "absence_reason",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,8 +28,10 @@ from cases.choices import (
     Kind,
     Outcome,
 )
+from cases.deadline_text import days_left, days_left_text
 from cases.models import Agency, Case, Deadline, Hearing, Membership
 from cases.people import person_name
+from cases.services.calendar import workday_calendar
 from cases.services.cases import EDITABLE_FIELDS
 from casetracker.outcomes import Bucket
 from casetracker.periods import Duty, Unit
@@ -141,13 +144,46 @@ class PersonSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- cases
 
 
-class OpenDeadlineSerializer(serializers.ModelSerializer):
+class DaysLeftMixin(serializers.Serializer):
+    """days_left / days_left_text of an open deadline (cases.deadline_text), null once closed."""
+
+    days_left = serializers.SerializerMethodField(
+        help_text="Working days left for a working-day period, else days; negative: calendar days overdue."
+    )
+    days_left_text = serializers.SerializerMethodField(help_text="E.g. 还剩3个工作日 / 已逾期2天.")
+
+    def _calendar(self) -> Any:
+        # One calendar per response, shared by every row through the (root) context.
+        if "workday_calendar" not in self.context:
+            self.context["workday_calendar"] = workday_calendar()
+        return self.context["workday_calendar"]
+
+    def _days(self, deadline: Deadline, words: bool) -> Any:
+        if deadline.status != DeadlineStatus.OPEN:
+            return None
+        func = days_left_text if words else days_left
+        return func(deadline.rule, deadline.rule_version, deadline.due_on, timezone.localdate(), self._calendar())
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, deadline: Deadline) -> int | None:
+        return self._days(deadline, words=False)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_days_left_text(self, deadline: Deadline) -> str | None:
+        return self._days(deadline, words=True)
+
+
+class OpenDeadlineSerializer(DaysLeftMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
     urgency = serializers.ChoiceField(choices=DeadlineUrgency.choices, read_only=True)
+    basis = serializers.CharField(read_only=True, help_text="The law, the article and the period in words (D10).")
 
     class Meta:
         model = Deadline
-        fields = ["id", "rule", "title", "due_on", "urgency", "provisional", "is_bureau_duty"]
+        fields = [
+            "id", "rule", "rule_version", "title", "due_on", "urgency", "days_left", "days_left_text", "basis",
+            "provisional", "is_bureau_duty",
+        ]
 
 
 class HearingSummarySerializer(serializers.Serializer):
@@ -348,19 +384,20 @@ class HearingRecordSerializer(VersionInput):
 # ---------------------------------------------------------------- deadlines
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(DaysLeftMixin, serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     agency = AgencyCodeField(source="case.agency", read_only=True)
     title = serializers.CharField(source="display_title", read_only=True)
     urgency = serializers.SerializerMethodField()
-    basis = serializers.CharField(read_only=True)
+    basis = serializers.CharField(read_only=True, help_text="The law, the article and the period in words (D10).")
 
     class Meta:
         model = Deadline
         fields = [
             "id", "case", "case_number", "agency", "rule", "rule_version", "title", "trigger_on", "due_on",
             "provisional",
-            "is_bureau_duty", "status", "urgency", "basis", "closed_by", "closed_at", "close_note",
+            "is_bureau_duty", "status", "urgency", "days_left", "days_left_text", "basis", "closed_by", "closed_at",
+            "close_note",
             "auto_closed", "overridden", "override_reason", "created_at", "updated_at",
         ]
         read_only_fields = fields

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from cases.deadline_text import basis_text, days_left_text
 from cases.people import person_name
+from cases.services.calendar import workday_calendar
 from casetracker.outcomes import OUTCOME_LABELS, Outcome
 from casetracker.periods import RULES
 
@@ -30,11 +34,30 @@ def person(user: Any) -> str:
 
 @register.simple_tag
 def deadline_title(rule: str | None, title: str | None) -> str:
-    """A deadline's name: its own title, else the statutory rule's Chinese title (D9)."""
+    """A deadline's name: its own title, else the statutory rule's title (D9) in the active language."""
     if title:
         return title
     found = RULES.get(rule or "")
-    return found.title_zh if found else (rule or "")
+    if found is None:
+        return rule or ""
+    return found.title_en if (get_language() or "").startswith("en") else found.title_zh
+
+
+@register.simple_tag
+def deadline_basis(rule: str | None, version: str | None) -> str:
+    """The law, the article and the period in words (cases.deadline_text); "" for a manual deadline."""
+    return basis_text(rule, version)
+
+
+@register.simple_tag(takes_context=True)
+def days_left(context: template.Context, rule: str | None, version: str | None, due: dt.date | None) -> str:
+    """还剩3个工作日 / 已逾期2天 as of today; one calendar per page render."""
+    if due is None:
+        return ""
+    calendar = context.render_context.get("workday_calendar")
+    if calendar is None:
+        calendar = context.render_context["workday_calendar"] = workday_calendar()
+    return days_left_text(rule, version, due, timezone.localdate(), calendar)
 
 
 @register.filter
