@@ -7,9 +7,11 @@ Sources, in order of precedence:
    安排的通知). They always win.
 2. The ``chinese_calendar`` package (import name of ``chinesecalendar``), which
    carries the official arrangements for 2004 up to its last year (2026 in 1.11).
-3. Weekends alone (Saturday and Sunday are rest days) for any year neither
-   source covers. Such days are *provisional*: a period decided by one of them
-   must be recomputed once that year's calendar is loaded.
+3. For any year neither source covers: weekends plus the fixed statutory holidays
+   of Art. 2 of the 全国年节及纪念日放假办法 (2025 text), with no 补休 and no 调休
+   (D6 revised). Lunar dates and 清明 come from ``lunar_python`` (never a hand-typed
+   table). Such days are *provisional*: a period decided by one of them must be
+   recomputed once that year's official notice is loaded.
 
 Coverage: a year is covered when the package carries it, or when the
 administrator loaded that whole year. Pass ``loaded_years`` to say which years
@@ -23,10 +25,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from functools import cache
 from typing import Final
 
 from chinese_calendar import holidays as _package_holidays
 from chinese_calendar import workdays as _package_workdays
+from lunar_python import Lunar, Solar
 
 __all__ = [
     "FIRST_YEAR",
@@ -34,6 +38,7 @@ __all__ = [
     "CalendarError",
     "WorkdayCalendar",
     "check_supported",
+    "statutory_holidays",
 ]
 
 #: The first year the calendar can answer for: the first year ``chinese_calendar``
@@ -58,6 +63,28 @@ def check_supported(d: date) -> None:
             f"{d.isoformat()} is before {FIRST_YEAR}, the first year of the official "
             "working-day calendar; deadlines cannot be computed for it."
         )
+
+
+@cache
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The 13 fixed statutory holidays of 放假办法 Art. 2 (2025 text) in ``year``.
+
+    元旦 1-1; 春节 除夕 to 初三 (the four days before and from lunar 1-1, so
+    除夕 is the 29th when the twelfth month is short); 清明 the solar-term day;
+    劳动节 5-1 and 5-2; 端午 lunar 5-5; 中秋 lunar 8-15; 国庆 10-1 to 10-3.
+    The Spring Festival of lunar year ``year`` is the one that falls in ``year``.
+    """
+    days = {date(year, 1, 1), date(year, 5, 1), date(year, 5, 2), *(date(year, 10, d) for d in (1, 2, 3))}
+    new_year = _solar(Lunar.fromYmd(year, 1, 1).getSolar())
+    days |= {new_year + timedelta(days=offset) for offset in (-1, 0, 1, 2)}
+    days.add(_solar(Lunar.fromYmd(year, 5, 5).getSolar()))
+    days.add(_solar(Lunar.fromYmd(year, 8, 15).getSolar()))
+    days.add(_solar(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"]))
+    return frozenset(days)
+
+
+def _solar(solar: Solar) -> date:
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def _next_day(d: date) -> date:
@@ -104,7 +131,7 @@ class WorkdayCalendar:
         return not self.covers(d.year)
 
     def is_working_day(self, d: date) -> bool:
-        """True for a working day: overrides first, then the package, then weekends."""
+        """True for a working day: overrides first, then the package, then weekends and Art. 2 holidays."""
         check_supported(d)
         override = self._overrides.get(d)
         if override is not None:
@@ -115,7 +142,11 @@ class WorkdayCalendar:
             if d in _package_workdays:
                 return True
             return d.weekday() < _SATURDAY and d not in _package_holidays
-        return d.weekday() < _SATURDAY
+        if d.year in self._loaded_years:
+            # The year's full notice is loaded: its rows name every holiday and 调休 day.
+            return d.weekday() < _SATURDAY
+        # Provisional: weekends plus the fixed statutory holidays, no 补休 or 调休 (D6).
+        return d.weekday() < _SATURDAY and d not in statutory_holidays(d.year)
 
     def nth_working_day_after(self, d: date, n: int) -> tuple[date, bool]:
         """The n-th working day after ``d`` (``d`` itself not counted), and provisional.

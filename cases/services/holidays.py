@@ -24,13 +24,14 @@ __all__ = ["HolidayLoadResult", "holiday_override_delete", "holiday_override_set
 
 @dataclass(frozen=True, slots=True)
 class HolidayLoadResult:
-    """What holidays_load changed: per-year day counts and the deadlines that moved."""
+    """What holidays_load changed: the years touched, which are now covered, day counts, moved deadlines."""
 
     years: list[int]
     rest_days: int
     working_days: int
     removed: int
     recomputed: list[Deadline]
+    covered: list[int]
 
 
 def _ensure_admin(by: Actor) -> None:
@@ -85,24 +86,55 @@ def _recompute_years(first: int, last: int, *, by: Actor, why: str) -> list[Dead
     return deadlines_recompute(deadlines=deadlines, by=by, why=why, calendar=workday_calendar())
 
 
-@transaction.atomic
-def holidays_load(*, rows: Sequence[HolidayRow], by: Actor, source: str = "") -> HolidayLoadResult:
-    """Load whole years of the official arrangement (the rows replace those years' overrides).
+def _check_full_year(rows: Sequence[HolidayRow], year: int) -> None:
+    if year < FIRST_YEAR:
+        raise ValidationError(_("年份不能早于 2004 年。"))
+    outside = sorted(row.day.isoformat() for row in rows if row.day.year != year)
+    if outside:
+        raise ValidationError(
+            _("文件声明为 %(y)d 年的全年安排,不能含有其他年份的日期:%(d)s") % {"y": year, "d": ", ".join(outside)}
+        )
 
-    The years become covered (no longer provisional) and every open computed deadline
-    whose counting touches them is recomputed, the change recorded in its history.
+
+def _upsert(rows: Sequence[HolidayRow], *, by: Actor, source: str) -> None:
+    """Plain overrides: each row wins for its day; other days and the years' coverage stay as they were."""
+    existing = {o.date: o for o in HolidayOverride.objects.filter(date__in=[row.day for row in rows])}
+    for row in rows:
+        override = existing.get(row.day) or HolidayOverride(date=row.day, created_by=_history_user(by))
+        override.is_working, override.note, override.source = row.is_working, row.note, source
+        save_with_history(override, by=by, reason=_("导入节假日调整 %(d)s") % {"d": row.day.isoformat()})
+
+
+@transaction.atomic
+def holidays_load(
+    *, rows: Sequence[HolidayRow], by: Actor, source: str = "", full_year: int | None = None
+) -> HolidayLoadResult:
+    """Load days of the official arrangement and recompute the open deadlines they move (D6).
+
+    With ``full_year`` the rows are that year's complete State Council notice: a row of
+    another year is refused, the rows replace the year's overrides and the year becomes
+    covered (no longer provisional). Without it the rows are plain overrides: each wins
+    for its day, and every year stays as covered or provisional as it was. Either way
+    every open computed deadline whose counting touches those years (the provisional
+    ones among them) is recomputed as of today, the change recorded in its history.
     """
     _ensure_admin(by)
     _validate(rows)
+    source = source.strip()
     years = sorted({row.day.year for row in rows})
     removed = 0
-    for year in years:
-        removed += _replace_year(year, [r for r in rows if r.day.year == year], by=by, source=source.strip())
-        _mark_loaded(year, by=by, source=source.strip())
-    label = ", ".join(str(y) for y in years)
-    recomputed = _recompute_years(years[0], years[-1], by=by, why=_("导入 %(y)s 年节假日安排") % {"y": label})
+    if full_year is not None:
+        _check_full_year(rows, full_year)
+        removed = _replace_year(full_year, list(rows), by=by, source=source)
+        _mark_loaded(full_year, by=by, source=source)
+        why = _("导入 %(y)d 年全年节假日安排") % {"y": full_year}
+    else:
+        _upsert(rows, by=by, source=source)
+        why = _("导入节假日调整(%(y)s 年)") % {"y": ", ".join(str(y) for y in years)}
+    recomputed = _recompute_years(years[0], years[-1], by=by, why=why)
     working = sum(row.is_working for row in rows)
-    return HolidayLoadResult(years, len(rows) - working, working, removed, recomputed)
+    covered = [full_year] if full_year is not None else []
+    return HolidayLoadResult(years, len(rows) - working, working, removed, recomputed, covered)
 
 
 @transaction.atomic

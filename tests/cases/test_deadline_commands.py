@@ -109,8 +109,10 @@ def test_load_holidays_prints_what_it_loaded_and_what_it_recomputed(agency, staf
         reviewing_body="梧州市中级人民法院", applicant="王五", subject=Subject.WORK_INJURY,
         received_on=dt.date(2026, 12, 20),
     )  # fmt: skip
-    lines = run("load_holidays", csv_file("2027-01-01,休息,测试\n2027-01-04,休息,测试\n2027-01-09,上班,测试\n"))
-    assert lines[0] == "Loaded 2027: 2 rest days, 1 adjusted working days."
+    lines = run(
+        "load_holidays", csv_file("2027-01-01,休息,测试\n2027-01-04,休息,测试\n2027-01-09,上班,测试\n"), "--year", "2027"
+    )
+    assert lines[0] == "Loaded the full notice of 2027: 2 rest days, 1 adjusted working days."
     assert lines[1] == "Recomputed 1 open deadlines."
     assert lines[2] == f"  {case.number} litigation_defence: due 2027-01-05"
     assert Deadline.objects.get(case=case).due_on == dt.date(2027, 1, 5)

@@ -55,7 +55,7 @@ def test_a_deadline_inside_a_covered_year_is_not_provisional(agency, staff):
 
 def test_loading_the_year_recomputes_the_provisional_deadline_and_records_why(agency, staff, admin_user):
     deadline = defence(lawsuit(agency, staff, dt.date(2026, 12, 20)))
-    result = holidays_load(rows=TEST_2027, by=admin_user, source="测试通知")
+    result = holidays_load(rows=TEST_2027, by=admin_user, source="测试通知", full_year=2027)
     deadline.refresh_from_db()
     assert (deadline.due_on, deadline.provisional) == (dt.date(2027, 1, 5), False)
     assert [d.pk for d in result.recomputed] == [deadline.pk]
@@ -72,7 +72,7 @@ def test_loading_leaves_met_overridden_and_unrelated_deadlines_alone(agency, sta
     overridden = defence(lawsuit(agency, staff, dt.date(2026, 12, 21)))
     deadline_override(deadline=overridden, due_on=dt.date(2027, 1, 20), reason="法院准许延期", by=staff)
     unrelated = defence(lawsuit(agency, staff, dt.date(2026, 3, 2)))
-    result = holidays_load(rows=TEST_2027, by=admin_user)
+    result = holidays_load(rows=TEST_2027, by=admin_user, full_year=2027)
     assert result.recomputed == []
     assert Deadline.objects.get(pk=met.pk).due_on == dt.date(2027, 1, 4)
     assert Deadline.objects.get(pk=overridden.pk).due_on == dt.date(2027, 1, 20)
@@ -82,27 +82,27 @@ def test_loading_leaves_met_overridden_and_unrelated_deadlines_alone(agency, sta
 def test_an_adjusted_working_saturday_stops_the_roll_once_loaded(agency, staff, admin_user):
     deadline = defence(lawsuit(agency, staff, dt.date(2026, 12, 25)))  # 15 days -> Sat 9 Jan 2027
     assert deadline.due_on == dt.date(2027, 1, 11)
-    holidays_load(rows=TEST_2027, by=admin_user)
+    holidays_load(rows=TEST_2027, by=admin_user, full_year=2027)
     deadline.refresh_from_db()
     assert (deadline.due_on, deadline.provisional) == (dt.date(2027, 1, 9), False)
 
 
 def test_reloading_a_year_replaces_its_earlier_overrides(admin_user):
-    holidays_load(rows=TEST_2027, by=admin_user)
-    result = holidays_load(rows=[HolidayRow(dt.date(2027, 1, 1), REST, "元旦")], by=admin_user)
+    holidays_load(rows=TEST_2027, by=admin_user, full_year=2027)
+    result = holidays_load(rows=[HolidayRow(dt.date(2027, 1, 1), REST, "元旦")], by=admin_user, full_year=2027)
     assert result.removed == 2
     assert list(HolidayOverride.objects.values_list("date", flat=True)) == [dt.date(2027, 1, 1)]
 
 
 def test_it_refuses_duplicate_days_and_saves_nothing(admin_user):
     with pytest.raises(ValidationError, match="2027-01-01"):
-        holidays_load(rows=[*TEST_2027, HolidayRow(dt.date(2027, 1, 1), WORK)], by=admin_user)
+        holidays_load(rows=[*TEST_2027, HolidayRow(dt.date(2027, 1, 1), WORK)], by=admin_user, full_year=2027)
     assert not HolidayOverride.objects.exists() and not CalendarYear.objects.exists()
 
 
 def test_only_an_administrator_may_load_the_calendar(staff):
     with pytest.raises(PermissionDenied):
-        holidays_load(rows=TEST_2027, by=staff)
+        holidays_load(rows=TEST_2027, by=staff, full_year=2027)
 
 
 def test_the_cached_calendar_sees_an_override_saved_after_it_was_built(admin_user):
@@ -143,5 +143,5 @@ def test_the_csv_reports_every_bad_row_at_once():
 
 def test_an_open_deadline_stays_open_when_recomputed(agency, staff, admin_user):
     deadline = defence(lawsuit(agency, staff, dt.date(2026, 12, 20)))
-    holidays_load(rows=TEST_2027, by=admin_user)
+    holidays_load(rows=TEST_2027, by=admin_user, full_year=2027)
     assert Deadline.objects.get(pk=deadline.pk).status == DeadlineStatus.OPEN

@@ -13,6 +13,7 @@ from casetracker.calendar import (
     PACKAGE_LAST_YEAR,
     CalendarError,
     WorkdayCalendar,
+    statutory_holidays,
 )
 
 PACKAGE = WorkdayCalendar()
@@ -64,10 +65,40 @@ def test_it_lets_an_administrator_override_win_over_the_package() -> None:
     assert calendar.is_working_day(date(2026, 10, 1))
 
 
-def test_it_falls_back_to_weekends_in_an_uncovered_year() -> None:
-    assert PACKAGE.is_working_day(date(2027, 1, 1))  # a Friday; 元旦 is unknown here
+def test_it_falls_back_to_weekends_and_the_fixed_statutory_holidays_in_an_uncovered_year() -> None:
+    assert not PACKAGE.is_working_day(date(2027, 1, 1))  # a Friday, but 元旦 (放假办法 Art. 2)
     assert not PACKAGE.is_working_day(date(2027, 1, 2))
+    assert PACKAGE.is_working_day(date(2027, 1, 4))
     assert PACKAGE.is_provisional(date(2027, 1, 1))
+
+
+# The fixed holidays of 放假办法 Art. 2 (2025 text) in 2027 and 2028, from the lunar calendar:
+# Spring Festival 2027 on 6 Feb (除夕 5 Feb), 2028 on 26 Jan; 清明 5 Apr 2027 and 4 Apr 2028.
+STATUTORY_2027 = {
+    date(2027, 1, 1), date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8), date(2027, 4, 5),
+    date(2027, 5, 1), date(2027, 5, 2), date(2027, 6, 9), date(2027, 9, 15), date(2027, 10, 1), date(2027, 10, 2),
+    date(2027, 10, 3),
+}  # fmt: skip
+
+
+def test_it_derives_the_thirteen_statutory_holidays_of_a_year_from_the_lunar_calendar() -> None:
+    assert statutory_holidays(2027) == STATUTORY_2027
+    assert {date(2028, 1, 25), date(2028, 1, 28), date(2028, 4, 4), date(2028, 5, 28), date(2028, 10, 3)} <= (
+        statutory_holidays(2028)
+    )
+    # 中秋 2028 falls on 3 Oct, inside 国庆: twelve distinct days that year.
+    assert len(statutory_holidays(2028)) == 12
+
+
+def test_the_lunar_library_agrees_with_the_official_notices_the_package_carries() -> None:
+    # Every fixed statutory holiday of 2025 and 2026 is a rest day in the State Council's notices.
+    for year in (2025, 2026):
+        assert not any(PACKAGE.is_working_day(day) for day in statutory_holidays(year)), year
+
+
+def test_it_takes_no_statutory_holiday_for_granted_once_the_full_notice_is_loaded() -> None:
+    calendar = WorkdayCalendar({date(2027, 1, 4): False}, loaded_years={2027})
+    assert calendar.is_working_day(date(2027, 1, 1)) and not calendar.is_working_day(date(2027, 1, 4))
 
 
 def test_it_treats_a_year_with_an_override_as_loaded_by_default() -> None:
@@ -115,7 +146,7 @@ def test_it_rolls_past_the_new_year_holiday_onto_a_working_sunday() -> None:
 
 def test_it_marks_a_working_day_count_reaching_an_uncovered_year_provisional() -> None:
     assert PACKAGE.nth_working_day_after(date(2026, 12, 28), 3) == (date(2026, 12, 31), False)
-    assert PACKAGE.nth_working_day_after(date(2026, 12, 28), 4) == (date(2027, 1, 1), True)
+    assert PACKAGE.nth_working_day_after(date(2026, 12, 28), 4) == (date(2027, 1, 4), True)  # past 元旦
 
 
 def test_it_rejects_a_non_positive_count() -> None:
