@@ -60,3 +60,19 @@ def can_write(user: Viewer, agency_id: int) -> bool:
 def can_read(user: Viewer, agency_id: int) -> bool:
     ids = visible_agency_ids(user)
     return ids is None or agency_id in ids
+
+
+def can_import(user: Any, agency: Any) -> bool:
+    """Ledger imports: legal staff and administrators of the agency itself; the command line (None).
+
+    Narrower than can_write: an administrator imports into their own agency only (a
+    superuser without a membership into any), and leaders never import.
+    """
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    member = _membership(user)
+    if member is None:
+        return bool(user.is_superuser)
+    return member.agency_id == agency.pk and member.role in (Role.STAFF, Role.ADMIN)
