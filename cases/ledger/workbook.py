@@ -144,7 +144,8 @@ def ledger_export(cases: QuerySet[Case]) -> bytes:
     """The cases (and their hearings) as the ledger workbook the import reads back."""
     User = get_user_model()
     names = PersonNames(cases.order_by().values_list("agency_id", flat=True).distinct())
-    cases = cases.select_related("previous").prefetch_related(Prefetch("handlers", queryset=User.objects.all()))
+    # The ledger page's queryset prefetches handlers in its own order; the export names them sorted.
+    cases = cases.select_related("previous").prefetch_related(None).prefetch_related("handlers")
     book = Workbook(write_only=True)
     case_sheet = _start(book, CASE_SHEET, CASE_COLUMNS)
     ids: list[int] = []
