@@ -34,6 +34,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # the file as a whole
+            return self.message
         where = _("第%(n)d行") % {"n": self.row}
         prefix = f"{self.sheet} " if self.sheet else ""
         column = f" [{self.column}]" if self.column else ""

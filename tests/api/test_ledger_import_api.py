@@ -65,7 +65,8 @@ def test_staff_cannot_import_into_another_agency(client_for, staff, other_agency
 
 def test_a_missing_file_is_a_400(client_for, staff):
     response = client_for(staff).post(reverse("api:ledger-import"), {}, format="multipart")
-    assert response.status_code == 400 and "file" in response.json()["errors"]
+    assert response.status_code == 400
+    assert [(e["row"], e["column"], e["text"]) for e in response.json()["errors"]] == [(0, "file", "请上传台账文件(.xlsx)。")]
 
 
 def test_the_export_applies_the_lists_filters(client_for, staff, agency, other_agency):
@@ -78,3 +79,12 @@ def test_the_export_applies_the_lists_filters(client_for, staff, agency, other_a
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content))["案件"].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == [lawsuit_case.number]
+
+
+def test_the_export_leaves_out_characters_a_workbook_cannot_hold(client_for, staff, agency):
+    CaseFactory(agency=agency, applicant="张三\x07\x1b")
+
+    response = client_for(staff).get("/api/cases/export.xlsx")
+
+    rows = list(load_workbook(io.BytesIO(response.content))["案件"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][5] == "张三"

@@ -18,21 +18,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.errors import ErrorSerializer
 from cases.api.filtersets import CaseFilterSet
+from cases.ledger.parse import RowError
 from cases.ledger.workbook import XLSX_CONTENT_TYPE, ledger_export
 from cases.models import Agency, Case
-from cases.services.ledger_import import ledger_import
+from cases.services.ledger_import import ImportResult, ledger_import
 
-_ERROR = inline_serializer("LedgerImportError", {
+_ERRORS = inline_serializer("LedgerImportError", many=True, fields={
     "sheet": serializers.CharField(help_text="'' for the cases sheet, '开庭' for hearings"),
     "row": serializers.IntegerField(help_text="the Excel row number (0: the file as a whole)"),
     "column": serializers.CharField(),
     "message": serializers.CharField(),
     "text": serializers.CharField(help_text="第N行 [列名] message"),
-})
+}, help_text="every error, sorted by sheet, row and column")
 _RESULT = inline_serializer("LedgerImportResult", {
     "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
-    "unchanged": serializers.IntegerField(), "errors": _ERROR, "warnings": serializers.ListField(child=serializers.CharField()),
+    "unchanged": serializers.IntegerField(), "errors": _ERRORS, "warnings": serializers.ListField(child=serializers.CharField()),
     "dry_run": serializers.BooleanField(),
 })
 
@@ -75,15 +77,18 @@ class LedgerImportView(APIView):
             "file": serializers.FileField(), "agency": serializers.CharField(required=False),
         })},
         parameters=[OpenApiParameter("dry_run", bool, description="check and count, save nothing")],
-        responses={200: _RESULT, 400: _RESULT},
+        responses={200: _RESULT, 400: _RESULT, 404: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": [_("请上传台账文件(.xlsx)。")]})
         dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
-        result = ledger_import(agency=self._agency(request), by=request.user, file=upload, filename=upload.name or "",
-                               dry_run=dry_run, size=upload.size)
+        agency = self._agency(request)
+        if upload is None:
+            result = ImportResult(dry_run=dry_run)
+            result.errors.append(RowError("", 0, "file", _("请上传台账文件(.xlsx)。")))
+        else:
+            result = ledger_import(agency=agency, by=request.user, file=upload, filename=upload.name or "",
+                                   dry_run=dry_run, size=upload.size)
         body: dict[str, Any] = {**result.as_dict(), "warnings": result.warnings, "dry_run": dry_run}
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK)
 
