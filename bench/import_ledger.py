@@ -23,8 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VAR = ROOT / "var" / "bench-import"
-os.environ.setdefault("VAR_DIR", str(VAR))
+VAR = Path(os.environ.get("BENCH_VAR_DIR", ROOT / "var" / "bench-import"))
+os.environ["VAR_DIR"] = str(VAR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402

@@ -70,9 +70,10 @@ def check_file(file: IO[bytes], size: int | None) -> None:
         raise WorkbookRefused(_("只能导入 Excel 工作簿(.xlsx)。"))
 
 
-def read_ledger(file: IO[bytes], *, size: int | None = None, max_rows: int = MAX_ROWS) -> Ledger:
+def read_ledger(file: IO[bytes], *, size: int | None = None, max_rows: int | None = None) -> Ledger:
     """Open the workbook and find both sheets' headers; WorkbookRefused if it cannot be read."""
     check_file(file, size)
+    max_rows = max_rows or MAX_ROWS
     try:
         book = CalamineWorkbook.from_filelike(file)
         names = list(book.sheet_names)
