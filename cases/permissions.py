@@ -13,7 +13,7 @@ from cases.choices import Role
 from cases.users import Viewer
 
 if TYPE_CHECKING:
-    from cases.models import Membership
+    from cases.models import Agency, Membership
 
 
 def _membership(user: Viewer) -> Membership | None:
@@ -62,7 +62,7 @@ def can_read(user: Viewer, agency_id: int) -> bool:
     return ids is None or agency_id in ids
 
 
-def can_import(user: Any, agency: Any) -> bool:
+def can_import(user: Viewer, agency: Agency) -> bool:
     """Ledger imports: legal staff and administrators of the agency itself; the command line (None).
 
     Narrower than can_write: an administrator imports into their own agency only (a
@@ -70,7 +70,7 @@ def can_import(user: Any, agency: Any) -> bool:
     """
     if user is None:
         return True
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     member = _membership(user)
     if member is None:

@@ -7,13 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class LedgerImportStatus(models.TextChoices):
-    CHECKING = "checking", _("检查中")
-    CHECKED = "checked", _("已检查")
-    IMPORTING = "importing", _("导入中")
-    IMPORTED = "imported", _("已导入")
-    FAILED = "failed", _("导入失败")
+from cases.choices import LedgerImportStatus
 
 
 def ledger_upload_to(instance: LedgerImport, filename: str) -> str:

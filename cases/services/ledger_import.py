@@ -26,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import HearingKind, HearingStatus, Kind, Status
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, HearingKind, HearingStatus, Kind, Status
 from cases.ledger.columns import CASE_COLUMNS, HEARING_COLUMNS, HEARING_SHEET, Column
 from cases.ledger.parse import ParsedRow, People, RowError, parse_row
 from cases.ledger.reader import Sheet, WorkbookRefused, read_ledger

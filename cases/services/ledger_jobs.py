@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.choices import LedgerImportStatus
 from cases.ledger.reader import WorkbookRefused, check_file
-from cases.models import Agency, LedgerImport, LedgerImportStatus
+from cases.models import Agency, LedgerImport
 from cases.permissions import can_import
 from cases.services.ledger_import import ImportResult, ledger_import
 

@@ -11,8 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from cases.choices import HearingStatus, LeaderRank, Role, Status
-from cases.choices_deadlines import DeadlineStatus
+from cases.choices import DeadlineStatus, HearingStatus, LeaderRank, Role, Status
 from cases.demo import SeedReport, _agencies, _users, seed_demo
 from cases.ledger.workbook import ledger_export
 from cases.models import Agency, Case, Hearing
@@ -265,3 +264,16 @@ def test_a_previous_case_later_in_the_file_is_created_first(agency):
 
     assert messages(result) == []
     assert Case.objects.get(litigation_instance="second").previous.number == "(2021)桂0403行初12号"
+
+
+def test_an_imported_2014_lawsuit_gets_the_law_of_its_dates(agency):
+    """D10: the defence period was 10 days under ALL 1989 Art. 43, 15 days from 2015-05-01."""
+    old = lawsuit("(2014)梧万行初3号", 收到日期="2014-09-01", 立案日期="2014-08-28", 结果="维持", 结案日期="2014-12-01")
+
+    result = run(agency, book([old, reconsideration(收到日期="2016-03-01", 结果="维持", 结案日期="2016-05-01")]))
+
+    assert messages(result) == []
+    defence = Case.objects.get(kind="litigation").deadlines.get(rule="litigation_defence")
+    assert (defence.due_on, defence.status) == (dt.date(2014, 9, 11), DeadlineStatus.MET)
+    reply = Case.objects.get(kind="reconsideration").deadlines.get(rule="reconsideration_reply")
+    assert "1999" in reply.rule_version  # the old ARL, 10 calendar days

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.models import Case, LedgerImport, LedgerImportStatus
+from cases.choices import LedgerImportStatus
+from cases.models import Case, LedgerImport
 from cases.services.ledger_jobs import ledger_progress
 from tests.ledger_books import book, lawsuit, reconsideration
 

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.errors import ErrorSerializer
-from cases.api.filtersets import CaseFilterSet
+from cases.filtersets import CaseFilterSet
 from cases.ledger.parse import RowError
 from cases.ledger.workbook import XLSX_CONTENT_TYPE, ledger_export
 from cases.models import Agency, Case

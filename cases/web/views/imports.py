@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.choices import LedgerImportStatus
 from cases.ledger.workbook import XLSX_CONTENT_TYPE, ledger_template
-from cases.models import Agency, LedgerImport, LedgerImportStatus
+from cases.models import Agency, LedgerImport
 from cases.permissions import can_import
 from cases.services.ledger_jobs import ledger_confirm, ledger_progress, ledger_upload
 from cases.web.views.common import is_htmx, run_service
