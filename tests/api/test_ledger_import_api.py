@@ -88,3 +88,9 @@ def test_the_export_leaves_out_characters_a_workbook_cannot_hold(client_for, sta
 
     rows = list(load_workbook(io.BytesIO(response.content))["案件"].iter_rows(min_row=2, values_only=True))
     assert rows[0][5] == "张三"
+
+
+def test_an_import_with_errors_carries_the_apis_error_shape(client_for, staff):
+    body = post(client_for(staff), book([lawsuit(None)])).json()
+
+    assert (body["code"], body["detail"]) == ("ledger_invalid", "台账有 1 处错误,未保存任何数据。")

@@ -36,6 +36,8 @@ _RESULT = inline_serializer("LedgerImportResult", {
     "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
     "unchanged": serializers.IntegerField(), "errors": _ERRORS, "warnings": serializers.ListField(child=serializers.CharField()),
     "dry_run": serializers.BooleanField(),
+    "detail": serializers.CharField(required=False, help_text="with errors: how many, and that nothing was saved"),
+    "code": serializers.CharField(required=False, help_text="with errors: ledger_invalid"),
 })
 
 
@@ -90,7 +92,12 @@ class LedgerImportView(APIView):
             result = ledger_import(agency=agency, by=request.user, file=upload, filename=upload.name or "",
                                    dry_run=dry_run, size=upload.size)
         body: dict[str, Any] = {**result.as_dict(), "warnings": result.warnings, "dry_run": dry_run}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK)
+        if not result.errors:
+            return Response(body)
+        # The API's error shape (detail, code, errors), with errors as the import's list of row errors.
+        body["detail"] = _("台账有 %(n)d 处错误,未保存任何数据。") % {"n": len(result.errors)}
+        body["code"] = "ledger_invalid"
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
     @staticmethod
     def _agency(request: Request) -> Agency:
