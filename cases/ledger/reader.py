@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError
 
 from cases.ledger.columns import CASE_COLUMNS, HEARING_COLUMNS, HEARING_SHEET, LABEL_SHEET, Column, column_for
+from cases.uploads import IMPORT_TYPES, validate_upload
 
-MAX_BYTES: Final = 20 * 1024 * 1024
 MAX_ROWS: Final = 50_000
 _HEADER_SEARCH: Final = 10  # a title block above the header is at most this many rows
 _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,23 +58,34 @@ def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def check_file(file: IO[bytes], size: int | None) -> None:
-    """Refuse what is not a readable .xlsx before reading it, with the reason people can act on."""
-    if size is not None and size > MAX_BYTES:
-        raise WorkbookRefused(_("文件不能超过 %(mb)d MB。") % {"mb": MAX_BYTES // (1024 * 1024)})
+def check_file(file: IO[bytes], size: int | None, name: str = "ledger.xlsx") -> None:
+    """Refuse what is not a readable .xlsx before reading it, with the reason people can act on.
+
+    The size limit (UPLOAD_MAX_BYTES, 20 MB) and the content-sniffed type are the one
+    upload check every file passes (cases/uploads.py); an encrypted workbook is told
+    apart first, because its OLE2 container would otherwise only be "not an .xlsx".
+    """
     file.seek(0)
     head = file.read(8)
     file.seek(0)
     if head == _OLE2_MAGIC:
-        # An encrypted .xlsx is stored in an OLE2 container, like the old .xls format.
         raise WorkbookRefused(_("文件设置了密码或为旧版 .xls 格式:请在 Excel 中取消密码并另存为 .xlsx 后再导入。"))
-    if not head.startswith(b"PK"):
-        raise WorkbookRefused(_("只能导入 Excel 工作簿(.xlsx)。"))
+    upload = File(file, name=name)
+    if size is not None:
+        upload.size = size
+    try:
+        validate_upload(upload, allowed=IMPORT_TYPES)
+    except ValidationError as refused:
+        raise WorkbookRefused(refused.messages[0]) from None
+    finally:
+        file.seek(0)
 
 
-def read_ledger(file: IO[bytes], *, size: int | None = None, max_rows: int | None = None) -> Ledger:
+def read_ledger(
+    file: IO[bytes], *, size: int | None = None, name: str = "ledger.xlsx", max_rows: int | None = None
+) -> Ledger:
     """Open the workbook and find both sheets' headers; WorkbookRefused if it cannot be read."""
-    check_file(file, size)
+    check_file(file, size, name)
     max_rows = max_rows or MAX_ROWS
     try:
         book = CalamineWorkbook.from_filelike(file)

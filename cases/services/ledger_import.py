@@ -97,7 +97,7 @@ def ledger_import(
     result = ImportResult(dry_run=dry_run)
     filename = os.path.basename(filename or "") or "ledger.xlsx"
     try:
-        ledger = read_ledger(file, size=size)
+        ledger = read_ledger(file, size=size, name=filename)
     except WorkbookRefused as refused:
         result.errors.append(RowError("", 0, "", str(refused)))
         return result

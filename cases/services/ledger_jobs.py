@@ -56,7 +56,7 @@ def ledger_upload(*, agency: Agency, by: Any, file: Any) -> LedgerImport:
     if not can_import(by, agency):
         raise PermissionDenied(_("只有本机关的法制工作人员和管理员可以导入台账。"))
     try:
-        check_file(file, getattr(file, "size", None))
+        check_file(file, getattr(file, "size", None), file.name or "ledger.xlsx")
     except WorkbookRefused as refused:
         raise ValidationError({"file": [str(refused)]}) from None
     job = LedgerImport(agency=agency, created_by=by, filename=(file.name or "ledger.xlsx").rsplit("/", 1)[-1][:255])

@@ -117,10 +117,26 @@ def test_a_password_protected_file_is_refused_with_what_to_do(agency):
     assert [str(e) for e in result.errors] == ["文件设置了密码或为旧版 .xls 格式:请在 Excel 中取消密码并另存为 .xlsx 后再导入。"]
 
 
-def test_a_damaged_file_is_refused(agency):
-    result = run(agency, book([lawsuit()])[:900])
+def test_a_damaged_workbook_is_refused(agency):
+    result = run(agency, _with_sheet_xml(book([lawsuit()]), b"<worksheet><sheetData><row><c r="))
 
     assert [str(e) for e in result.errors] == ["文件已损坏或不是有效的 Excel 工作簿,无法读取。"]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_by_the_upload_check(agency):
+    result = run(agency, book([lawsuit()])[:900])
+
+    assert [str(e) for e in result.errors] == ["不支持该文件类型,只能上传:Excel 表格(XLSX)。"]
+
+
+def _with_sheet_xml(content: bytes, xml: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = xml if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def test_a_file_over_20_mb_is_refused_before_it_is_read(agency):

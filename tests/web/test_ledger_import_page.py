@@ -60,7 +60,7 @@ def test_the_preview_lists_every_error_and_offers_no_confirmation(staff_client):
 def test_a_file_that_is_not_a_workbook_is_refused_on_the_form(staff_client):
     response = staff_client.post(reverse("ledger-import"), {"file": upload(b"%PDF-1.4 not a ledger", "台账.xlsx")})
 
-    assert "只能导入 Excel 工作簿(.xlsx)" in response.content.decode()
+    assert "不支持该文件类型,只能上传:Excel 表格(XLSX)。" in response.content.decode()
     assert not LedgerImport.objects.exists()
 
 
