@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import LedgerImportStatus
+from cases.querysets.imports import LedgerImportQuerySet
 
 
 def ledger_upload_to(instance: LedgerImport, filename: str) -> str:
@@ -32,6 +33,8 @@ class LedgerImport(models.Model):
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = LedgerImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("台账导入")

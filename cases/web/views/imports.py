@@ -37,7 +37,7 @@ def _import_agency(request: HttpRequest) -> Agency:
 
 def _job(request: HttpRequest, pk: int) -> LedgerImport:
     agency = _import_agency(request)
-    return get_object_or_404(LedgerImport.objects.select_related("agency"), pk=pk, agency=agency)
+    return get_object_or_404(LedgerImport.objects.writable_by(request.user).select_related("agency"), pk=pk, agency=agency)
 
 
 @login_required
