@@ -17,7 +17,6 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -34,6 +33,7 @@ from cases.ledger.columns import (
     label_of,
 )
 from cases.models import Case, Hearing, Membership
+from cases.text import without_control_characters
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHUNK = 500
@@ -104,10 +104,7 @@ def hearing_cells(hearing: Hearing, names: PersonNames) -> dict[str, Any]:
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
-    if isinstance(value, str):
-        # XML cannot hold control characters; the import refuses them in a cell anyway.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=without_control_characters(value))
     if cell.data_type == "f":
         cell.data_type = "s"  # text typed as "=HYPERLINK(...)" stays text
     if isinstance(value, dt.datetime):
