@@ -14,21 +14,25 @@ from cases.permissions import can_import, writable_agency_ids
 from cases.services.calendar import workday_calendar
 from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_queryset
 from cases.web.views.common import is_htmx
+from casetracker.calendar import WorkdayCalendar
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered(request: HttpRequest) -> tuple[LedgerFilterForm, object]:
+def _filtered(request: HttpRequest, calendar: WorkdayCalendar | None = None) -> tuple[LedgerFilterForm, object]:
     form = LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
-    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=workday_calendar())
+    calendar = calendar or workday_calendar()
+    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=calendar)
     return form, cases
 
 
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, cases = _filtered(request)
+    # One calendar for the urgency levels and the days-left tags (no per-row fingerprint queries).
+    calendar = workday_calendar()
+    form, cases = _filtered(request, calendar)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     writable = writable_agency_ids(request.user)
     context = {
@@ -38,6 +42,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_create": writable is None or bool(writable),
         "can_import": _can_import(request),
         "export_query": request.GET.urlencode(),
+        "workday_calendar": calendar,
     }
     template = "cases/_ledger_results.html" if is_htmx(request) else "cases/ledger.html"
     return render(request, template, context)
