@@ -269,6 +269,9 @@ REMINDER_DEADLINE_DAYS = env_int_list("REMINDER_DEADLINE_DAYS", [3, 1, 0])
 REMINDER_HEARING_DAYS = env_int_list("REMINDER_HEARING_DAYS", [5, 3, 1])
 # SPC20 Art. 5: the court serves the leader's notice >= 3 days ahead.
 REMINDER_LEADER_ESCALATION_DAYS = int(os.environ.get("REMINDER_LEADER_ESCALATION_DAYS", "3"))
+# Issue 13: warn once when the defence / reply deadline is this many working days away
+# and the case's evidence list is still empty (ALL 34: late evidence is deemed absent).
+REMINDER_EVIDENCE_EMPTY_WORKING_DAYS = int(os.environ.get("REMINDER_EVIDENCE_EMPTY_WORKING_DAYS", "3"))
 REMINDER_WEBHOOK_TIMEOUT = float(os.environ.get("REMINDER_WEBHOOK_TIMEOUT", "5"))
 # A send is tried this many times (backoff doubling from REMINDER_RETRY_BACKOFF seconds,
 # capped well below the broker's visibility timeout), then the row is marked failed.

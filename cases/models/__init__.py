@@ -4,6 +4,7 @@ from cases.choices import ReportKind
 from cases.models.agency import Agency, Membership
 from cases.models.case import Case, Document
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
+from cases.models.defence import EvidenceItem, EvidenceSubmission, FilingTemplate
 from cases.models.feeds import CalendarFeedToken
 from cases.models.hearing import Hearing
 from cases.models.imports import LedgerImport
@@ -13,3 +14,4 @@ from cases.models.reports import YearlyReport
 __all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
            "Notification", "ReminderDelivery"]
 __all__ += ["LedgerImport", "ReportKind", "YearlyReport"]
+__all__ += ["EvidenceItem", "EvidenceSubmission", "FilingTemplate"]

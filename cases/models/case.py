@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
+from cases.choices_defence import TRIGGER_DOCUMENT_KINDS, DocumentKind
 from cases.models.text import PlainText
 from cases.querysets.cases import CaseQuerySet
 from cases.querysets.documents import DocumentQuerySet
@@ -260,6 +262,8 @@ class Document(PlainText):
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents")
     title = models.CharField(_("标题"), max_length=200)
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    dated_on = models.DateField(_("收到/发出日期"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to=document_upload_to)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL
@@ -276,3 +280,14 @@ class Document(PlainText):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def offered_trigger(self) -> dt.date | None:
+        """The day this document offers as the defence / reply period's trigger, if it differs.
+
+        Receiving the complaint copy, the court's 应诉通知书 or the application copy starts
+        the bureau's period (ALL 67, ARL 48); the case's received_on is that trigger.
+        """
+        if self.kind in TRIGGER_DOCUMENT_KINDS and self.dated_on and self.dated_on != self.case.received_on:
+            return self.dated_on
+        return None

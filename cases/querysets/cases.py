@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -151,4 +151,16 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
             | Q(act_description__icontains=text)
             | Q(act_document_number__icontains=text)
             | Q(reviewing_body__icontains=text)
+        )
+
+    def with_late_evidence(self) -> CaseQuerySet:
+        """How many evidence submissions (and items) of the case were filed after the defence deadline (ALL 34)."""
+        from cases.models import EvidenceSubmission
+
+        late = EvidenceSubmission.objects.filter(case=OuterRef("pk"), late=True).order_by().values("case")
+        count = late.annotate(n=Count("pk")).values("n")
+        items = late.annotate(n=Sum("items_count")).values("n")
+        return self.annotate(
+            late_evidence_submissions=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+            late_evidence_items=Coalesce(Subquery(items, output_field=IntegerField()), Value(0)),
         )

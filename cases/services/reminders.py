@@ -40,6 +40,7 @@ from cases.choices import HearingKind, HearingStatus
 from cases.models import Deadline, Hearing, Membership
 from cases.models.reminders import ReminderChannel
 from cases.people import person_name
+from cases.services import evidence_reminders
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
 from cases.services.reminder_failures import deliveries_retry_next_day, failures_report
@@ -347,7 +348,8 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
     calendar = workday_calendar()
     deadlines = _deadlines_due(today, calendar)
     hearings = _hearings_due(now, today)
-    subjects = [row for row, _k in deadlines] + [row for row, _k in hearings]
+    empty_lists = evidence_reminders.empty_list_deadlines(today, calendar)  # issue 13
+    subjects = [row for row, _k in deadlines] + [row for row, _k in hearings] + [row for row, _k in empty_lists]
     handlers = _handler_ids({row["case_id"] for row in subjects})
     leaders = _leader_ids({row["case__agency_id"] for row in subjects})
     wanted = {pk for ids in [*handlers.values(), *leaders.values()] for pk in ids}
@@ -356,6 +358,8 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
     with translation.override(settings.LANGUAGE_CODE):
         dues = [due for row, key in deadlines for due in _deadline_dues(row, key, today, calendar, look)]
         dues += [due for row, keys in hearings for due in _hearing_dues(row, keys, look)]
+        dues += [due for row, key in empty_lists
+                 for due in evidence_reminders.empty_list_dues(row, key, today, calendar, look)]
     return dues
 
 
