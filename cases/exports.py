@@ -17,12 +17,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from docx import Document as DocxDocument
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cases.choices import Instance, Kind, Outcome, Subject
+from cases.filings import layout
 from cases.querysets.statistics import case_rows, scope_ids, year_figures
 from cases.text import without_control_characters
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_KEYS, RATE_LABELS, Rate, YearFigures, text_zh
@@ -130,31 +130,22 @@ def statistics_xlsx(figures: Mapping[str, Any], cases: Sequence[Mapping[str, Any
 
 
 def report_docx(figures: Mapping[str, Any], text: str, *, title: str) -> bytes:
-    """The report section: a heading, the paragraph, the bucket table and the rates table."""
-    doc = DocxDocument()
-    doc.add_heading(without_control_characters(title), level=1)
-    paragraph = doc.add_paragraph(without_control_characters(text))
-    paragraph.paragraph_format.first_line_indent = Pt(24)
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text_ in zip(table.rows[0].cells, ["项目", "合计", "行政复议", "行政诉讼"], strict=True):
-        cell.text = text_
+    """The report section on the 公文 page (cases/filings/layout.py): title, the paragraph, the two tables."""
+    doc = layout.apply_layout(DocxDocument())
+    layout.title(doc, without_control_characters(title))
+    layout.body(doc, without_control_characters(text))
     kinds = figures["by_kind"]
+    table = layout.table(doc, ["项目", "合计", "行政复议", "行政诉讼"], [64, 30, 30, 30])
     rows = [("办理案件总数", "total")] + [(BUCKET_LABELS[key][0], key) for key in BUCKET_KEYS]
     for label, key in rows:
         overall = figures["total"] if key == "total" else figures["buckets"][key]
-        values = [label, overall, kinds["reconsideration"][key], kinds["litigation"][key]]
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = str(value)
-    doc.add_paragraph()
-    rates = doc.add_table(rows=1, cols=3)
-    rates.style = "Table Grid"
-    for cell, text_ in zip(rates.rows[0].cells, ["比率", "分子/分母", "比率"], strict=True):
-        cell.text = text_
+        layout.table_row(doc, table, [str(v) for v in (label, overall, kinds["reconsideration"][key],
+                                                        kinds["litigation"][key])])
+    layout.body(doc, "")
+    rates = layout.table(doc, ["比率", "分子/分母", "比率"], [64, 46, 44])
     for key in RATE_KEYS:
         rate = Rate(figures["rates"][key]["numerator"], figures["rates"][key]["denominator"])
-        for cell, value in zip(rates.add_row().cells, [RATE_LABELS[key][0], rate.fraction, rate.percent], strict=True):
-            cell.text = value
+        layout.table_row(doc, rates, [RATE_LABELS[key][0], rate.fraction, rate.percent])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

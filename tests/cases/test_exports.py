@@ -75,3 +75,11 @@ def test_a_snapshot_exports_its_frozen_figures_not_todays(year_2021, staff):
     assert len(rows_of(book["案件清单"])) == 3
     doc = read_docx(io.BytesIO(yearly_report_docx(report)))
     assert report.text_zh in [p.text for p in doc.paragraphs]
+
+
+def test_the_year_end_document_has_the_gongwen_layout_of_the_filings(year_2021):
+    from tests.defence.docx_checks import assert_gongwen_page
+
+    figures, _, text = live_exports(year=2021, agency=year_2021)
+
+    assert_gongwen_page(read_docx(io.BytesIO(report_docx(figures, text, title="梧州市2021年度"))))
