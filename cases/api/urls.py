@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
+from cases.api.views.evidence import EvidenceViewSet, FilingViewSet
 from cases.api.views.imports import CaseExportView, LedgerImportView
 from cases.api.views.notifications import NotificationViewSet
 from cases.api.views.reports import YearlyReportViewSet, YearlyStatisticsView
@@ -29,6 +30,18 @@ urlpatterns = [
     # Before the router: its format-suffix routes would read "export.xlsx" as case "export" in format xlsx.
     path("cases/export.xlsx", CaseExportView.as_view(), name="case-export"),
     path("imports/", LedgerImportView.as_view(), name="ledger-import"),
+    # The evidence list and filings of one case (cases/api/views/evidence.py), nested under the case.
+    path("cases/<str:case_id>/evidence/", EvidenceViewSet.as_view({"get": "list", "post": "create"}),
+         name="case-evidence-list"),
+    path("cases/<str:case_id>/evidence/reorder/", EvidenceViewSet.as_view({"post": "reorder"}),
+         name="case-evidence-reorder"),
+    path("cases/<str:case_id>/evidence/submit/", EvidenceViewSet.as_view({"post": "submit"}),
+         name="case-evidence-submit"),
+    path("cases/<str:case_id>/evidence/<str:pk>/", EvidenceViewSet.as_view(
+        {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}, detail=True),
+        name="case-evidence-detail"),
+    path("cases/<str:case_id>/documents/generate/<str:template>/", FilingViewSet.as_view({"get": "generate"}),
+         name="case-filing-generate"),
     path("", include(router.urls)),
     # Last: any other /api/... path is this API's JSON 404, not the site's HTML page.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),

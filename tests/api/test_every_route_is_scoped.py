@@ -36,6 +36,12 @@ OTHER_PATHS = {
     "not-found": "no data: any path no route matches is the API's JSON 404",
     "case-export": "the caller's visible cases only (for_user), the list's filters",
     "ledger-import": "agency code in the body: another agency's is a 404; only its staff and administrators (403)",
+    # Nested under a case found through Case.objects.for_user(): tests/defence/test_api.py.
+    "case-evidence-list": "the case in the path: another agency's is a 404",
+    "case-evidence-detail": "the case in the path: another agency's is a 404",
+    "case-evidence-reorder": "the case in the path: another agency's is a 404",
+    "case-evidence-submit": "the case in the path: another agency's is a 404",
+    "case-filing-generate": "the case in the path: another agency's is a 404",
 }
 
 

@@ -28,3 +28,20 @@ def lawsuit(agency, staff):
             subject="work_injury", received_on=RECEIVED, act_description="不予认定工伤决定",
             act_document_number="梧人社工伤〔2020〕88号", third_parties="梧州某某有限公司",
         )
+
+
+@pytest.fixture
+def client_for():
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(client_for, staff):
+    return client_for(staff)
