@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AbsenceReason, HearingKind, Kind, Procedure, Status
+from cases.choices_defence import DocumentKind
 from cases.models import Agency, Case, Membership
 from cases.permissions import writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS
@@ -291,6 +292,9 @@ class DeadlineWaiveForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
+    kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices, initial=DocumentKind.OTHER,
+                             required=False)
+    dated_on = forms.DateField(label=_("收到/发出日期"), widget=DATE, required=False)
     file = forms.FileField(label=_("文件"))
 
 

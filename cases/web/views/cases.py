@@ -28,6 +28,7 @@ from cases.web.forms import (
 )
 from cases.web.timeline import case_history, case_timeline
 from cases.web.views.common import run_service, visible_case, writable_case
+from cases.web.views.defence import evidence_context
 
 
 def _hearings(case: Case) -> list[Hearing]:
@@ -68,6 +69,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline_form": DeadlineForm(prefix="deadline") if writable else None,
         "document_form": DocumentForm(prefix="document") if writable else None,
         "now": timezone.now(),
+        **evidence_context(case, writable, request.user),
     }
     return render(request, "cases/detail.html", context)
 

@@ -22,8 +22,9 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         document = run_service(
             request, form,
-            lambda: document_upload(case=case, title=form.cleaned_data["title"],
-                                    file=form.cleaned_data["file"], by=request.user),
+            lambda: document_upload(case=case, title=form.cleaned_data["title"], kind=form.cleaned_data["kind"],
+                                    dated_on=form.cleaned_data["dated_on"], file=form.cleaned_data["file"],
+                                    by=request.user),
             success=_("文书已上传。"),
         )
         if document is not None:
