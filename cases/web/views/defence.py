@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.choices import Kind
 from cases.choices_defence import EvidenceGroup, FilingCode
 from cases.filings import shipped
 from cases.filings.context import FilingOptions, Lawyer
@@ -252,6 +253,10 @@ def filing_template_download(request: HttpRequest, code: str) -> HttpResponse:
     return _docx(data, f"{FilingCode(code).label}-模板.docx")
 
 
+# The defence is a litigation filing, the reply a reconsideration one (ALL 67, ARL 48).
+_NOT_FOR = {Kind.LITIGATION: FilingCode.RECONSIDERATION_REPLY, Kind.RECONSIDERATION: FilingCode.DEFENCE}
+
+
 def evidence_context(case: Any, can_write: bool, user: Any) -> dict[str, Any]:
     """What the case page's two sections show."""
     items = list(EvidenceItem.objects.filter(case=case).listed().select_related("submission")
@@ -265,7 +270,7 @@ def evidence_context(case: Any, can_write: bool, user: Any) -> dict[str, Any]:
         "late_submissions": [s for s in submissions if s.late],
         "evidence_form": EvidenceForm(case=case, prefix="evidence") if can_write else None,
         "submit_form": EvidenceSubmitForm(prefix="submit") if can_write else None,
-        "filing_codes": FilingCode.choices, "attorney_form": PowerOfAttorneyForm(case=case),
+        "filing_codes": [(code, label) for code, label in FilingCode.choices if code != _NOT_FOR[case.kind]], "attorney_form": PowerOfAttorneyForm(case=case),
         "hearings_for_filings": list(case.hearings.filter(archived_at__isnull=True).order_by("scheduled_at")),
         "unsubmitted": sum(1 for i in items if i.submission_id is None),
         "can_manage_templates": is_admin(user),
