@@ -52,7 +52,7 @@ _AUTHORITY_SCOPE: Final = {
     "代为承认、放弃或者变更诉讼请求,进行和解、调解,提起上诉或者申请再审。",
 }
 # Who is who in each kind of proceeding: (the other side, the bureau).
-_ROLES: Final = {
+_ROLES: Final[dict[tuple[str, str], tuple[str, str]]] = {
     (Kind.RECONSIDERATION, ""): ("申请人", "被申请人"),
     (Kind.LITIGATION, Instance.FIRST): ("原告", "被告"),
     (Kind.LITIGATION, Instance.SECOND): ("上诉人", "被上诉人"),
@@ -128,7 +128,7 @@ def _evidence(case: Case) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         }
         for item in items
     ]
-    groups = []
+    groups: list[dict[str, Any]] = []
     for code in EvidenceGroup.values:
         in_group = [row for row, item in zip(rows, items, strict=True) if item.group == code]
         if in_group:

@@ -38,7 +38,8 @@ def template_bytes(case: Case, code: str) -> bytes:
     custom = FilingTemplate.objects.active().filter(agency_id=case.agency_id, code=code).first()
     if custom is not None:
         with custom.file.open("rb") as handle:
-            return handle.read()
+            data: bytes = handle.read()
+            return data
     return shipped.path_of(code).read_bytes()
 
 

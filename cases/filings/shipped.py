@@ -23,7 +23,7 @@ from cases.filings import layout as L
 
 DIRECTORY: Final = Path(__file__).resolve().parent / "docx"
 EVIDENCE_HEADER: Final = ["序号", "证据名称", "证据来源", "证明目的", "页数", "原件/复印件"]
-EVIDENCE_WIDTHS: Final = [12, 42, 28, 50, 12, 12]
+EVIDENCE_WIDTHS: Final[list[float]] = [12, 42, 28, 50, 12, 12]
 
 
 def path_of(code: str) -> Path:

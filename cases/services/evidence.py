@@ -21,6 +21,7 @@ from cases.choices_defence import EvidenceGroup
 from cases.models import Case, Deadline, Document, EvidenceItem, EvidenceSubmission
 from cases.models.deadlines import DeadlineStatus
 from cases.services.common import ensure_can_write, save_with_history
+from cases.users import Actor
 
 __all__ = [
     "DEFENCE_RULES",
@@ -51,7 +52,7 @@ def defence_deadline(case: Case) -> Deadline | None:
     )
 
 
-def _lock_case(case: Case, by: Any) -> Case:
+def _lock_case(case: Case, by: Actor) -> Case:
     ensure_can_write(by, case.agency_id)
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -64,7 +65,7 @@ def _clean_documents(case: Case, documents: Iterable[Any]) -> list[Document]:
     return found
 
 
-def _renumber(items: Sequence[EvidenceItem], *, by: Any, reason: str) -> None:
+def _renumber(items: Sequence[EvidenceItem], *, by: Actor, reason: str) -> None:
     """Give ``items`` (one group, in the wanted order) the positions 1..n; history only on real moves."""
     moved = [(item, number) for number, item in enumerate(items, start=1) if item.position != number]
     if not moved:
@@ -91,7 +92,7 @@ def _check_group(group: str) -> None:
 
 @transaction.atomic
 def evidence_add(
-    *, case: Case, by: Any, name: str, group: str = EvidenceGroup.EVIDENCE, source: str = "", purpose: str = "",
+    *, case: Case, by: Actor, name: str, group: str = EvidenceGroup.EVIDENCE, source: str = "", purpose: str = "",
     pages: int | None = None, original: bool = False, documents: Iterable[Any] = (),
 ) -> EvidenceItem:
     """Append an item at the end of its group."""
@@ -108,7 +109,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_update(*, item: EvidenceItem, by: Any, data: Mapping[str, Any]) -> EvidenceItem:
+def evidence_update(*, item: EvidenceItem, by: Actor, data: Mapping[str, Any]) -> EvidenceItem:
     """Edit an item; a new group puts it at the end of that group and closes the gap it left."""
     case = _lock_case(item.case, by)
     item = EvidenceItem.objects.select_for_update().get(pk=item.pk, case=case)
@@ -140,7 +141,7 @@ def evidence_update(*, item: EvidenceItem, by: Any, data: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def evidence_remove(*, item: EvidenceItem, by: Any) -> None:
+def evidence_remove(*, item: EvidenceItem, by: Actor) -> None:
     """Take an item off the list; its history keeps what it was, and the group is renumbered."""
     case = _lock_case(item.case, by)
     item = EvidenceItem.objects.get(pk=item.pk, case=case)
@@ -153,7 +154,7 @@ def evidence_remove(*, item: EvidenceItem, by: Any) -> None:
 
 
 @transaction.atomic
-def evidence_reorder(*, case: Case, by: Any, order: Sequence[int], group: str | None = None) -> list[EvidenceItem]:
+def evidence_reorder(*, case: Case, by: Actor, order: Sequence[int], group: str | None = None) -> list[EvidenceItem]:
     """Number the items in the given order (within each group); ``order`` names every item once.
 
     With ``group`` only that group's items are named and renumbered.
@@ -175,7 +176,7 @@ def evidence_reorder(*, case: Case, by: Any, order: Sequence[int], group: str | 
 
 
 @transaction.atomic
-def evidence_submit(*, case: Case, by: Any, submitted_on: dt.date, note: str = "") -> EvidenceSubmission:
+def evidence_submit(*, case: Case, by: Actor, submitted_on: dt.date, note: str = "") -> EvidenceSubmission:
     """Record that the items not yet filed were filed on ``submitted_on``.
 
     The first submission is the list filed with the defence; later ones are

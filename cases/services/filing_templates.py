@@ -8,8 +8,6 @@ otherwise render blanks into a court filing without anyone noticing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,11 +20,12 @@ from cases.filings.render import TemplateUnreadable, placeholders_of
 from cases.models import Agency, FilingTemplate
 from cases.permissions import is_admin
 from cases.services.common import save_with_history
+from cases.users import Actor
 
 __all__ = ["filing_template_revert", "filing_template_upload"]
 
 
-def _ensure_admin(by: Any) -> None:
+def _ensure_admin(by: Actor) -> None:
     if by is not None and not is_admin(by):
         raise PermissionDenied(_("只有管理员可以更换文书模板。"))
 
@@ -37,7 +36,7 @@ def _check_code(code: str) -> FilingCode:
     return FilingCode(code)
 
 
-def _check_template(code: FilingCode, file: UploadedFile | None) -> None:
+def _check_template(code: FilingCode, file: UploadedFile[bytes] | None) -> None:
     if not file:
         raise ValidationError({"file": _("请选择要上传的模板文件(.docx)。")})
     file.seek(0)
@@ -54,7 +53,7 @@ def _check_template(code: FilingCode, file: UploadedFile | None) -> None:
 
 
 @transaction.atomic
-def filing_template_upload(*, agency: Agency, code: str, file: UploadedFile | None, by: Any) -> FilingTemplate:
+def filing_template_upload(*, agency: Agency, code: str, file: UploadedFile[bytes] | None, by: Actor) -> FilingTemplate:
     """Make ``file`` the agency's template for ``code``; the one it replaces is archived, not deleted."""
     _ensure_admin(by)
     filing = _check_code(code)
@@ -67,7 +66,7 @@ def filing_template_upload(*, agency: Agency, code: str, file: UploadedFile | No
 
 
 @transaction.atomic
-def filing_template_revert(*, agency: Agency, code: str, by: Any) -> None:
+def filing_template_revert(*, agency: Agency, code: str, by: Actor) -> None:
     """Go back to the shipped template; the custom one is kept, archived."""
     _ensure_admin(by)
     filing = _check_code(code)
@@ -75,7 +74,7 @@ def filing_template_revert(*, agency: Agency, code: str, by: Any) -> None:
         raise ValidationError({"code": _("该文书正在使用系统模板。")})
 
 
-def _archive_active(agency: Agency, code: FilingCode, *, by: Any, reason: str) -> bool:
+def _archive_active(agency: Agency, code: FilingCode, *, by: Actor, reason: str) -> bool:
     current = FilingTemplate.objects.select_for_update().active().filter(agency=agency, code=code).first()
     if current is None:
         return False
