@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices_defence import EvidenceGroup, FilingCode
 from cases.models.case import ConstraintErrorsOnFields
-from cases.querysets.defence import EvidenceItemQuerySet, FilingTemplateQuerySet
+from cases.querysets.defence import EvidenceItemQuerySet, EvidenceSubmissionQuerySet, FilingTemplateQuerySet
 
 __all__ = ["EvidenceItem", "EvidenceSubmission", "FilingTemplate"]
 
@@ -43,6 +43,8 @@ class EvidenceSubmission(ConstraintErrorsOnFields):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = EvidenceSubmissionQuerySet.as_manager()
 
     constraint_fields: ClassVar[dict[str, str]] = {"evidence_submission_late_iff_after_due": "submitted_on"}
 

@@ -10,7 +10,11 @@ from cases.choices_defence import EvidenceGroup
 from cases.querysets.scoped import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from cases.models import EvidenceItem, FilingTemplate  # noqa: F401
+    from cases.models import EvidenceItem, EvidenceSubmission, FilingTemplate  # noqa: F401
+
+
+class EvidenceSubmissionQuerySet(ScopedQuerySet["EvidenceSubmission"]):
+    agency_lookup = "case__agency_id"
 
 
 class EvidenceItemQuerySet(ScopedQuerySet["EvidenceItem"]):
