@@ -12,7 +12,9 @@ from cases.models import Case, Document
 from cases.web.forms import DATE, PeopleChoiceField, agency_people
 
 
-class DocumentChoiceField(forms.ModelMultipleChoiceField):
+class DocumentChoiceField(PeopleChoiceField):
+    """Documents of the case by title; PeopleChoiceField's id check keeps a huge id from reaching SQLite."""
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.title
 
@@ -42,7 +44,8 @@ class PowerOfAttorneyForm(forms.Form):
                                widget=forms.CheckboxSelectMultiple)
     lawyer = forms.CharField(label=_("受委托律师"), max_length=300, required=False,
                              help_text=_("姓名|律师事务所|电话"))
-    authority = forms.ChoiceField(label=_("代理权限"), choices=AgentAuthority.choices, initial=AgentAuthority.GENERAL)
+    authority = forms.ChoiceField(label=_("代理权限"), choices=AgentAuthority.choices, initial=AgentAuthority.GENERAL,
+                                  required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,7 +34,7 @@ def test_the_case_page_lists_the_evidence_by_group_and_offers_the_filings(staff_
 
     assert "证据目录" in html and "生成文书" in html
     assert "调查笔录" in html and "依据(法律、法规、规范性文件)" in html
-    assert f"/cases/{lawsuit.pk}/filings/defence.docx" in html
+    assert f"/cases/{lawsuit.pk}/filing.docx?template=defence" in html
 
 
 def test_staff_add_an_item_and_download_the_evidence_list(staff_client, lawsuit):
@@ -44,7 +44,7 @@ def test_staff_add_an_item_and_download_the_evidence_list(staff_client, lawsuit)
     })
     assert response.status_code == 302
 
-    download = staff_client.get(f"/cases/{lawsuit.pk}/filings/evidence_list.docx")
+    download = staff_client.get(f"/cases/{lawsuit.pk}/filing.docx?template=evidence_list")
 
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert ["1", "调查笔录", "我局调查", "", "5", "原件"] in table_rows(open_docx(download.content))
@@ -60,7 +60,7 @@ def test_moving_an_item_up_renumbers_its_group(staff_client, lawsuit, staff):
     evidence_add(case=lawsuit, by=staff, name="甲")
     second = evidence_add(case=lawsuit, by=staff, name="乙")
 
-    staff_client.post(f"/evidence/{second.pk}/move/up/")
+    staff_client.post(f"/evidence/{second.pk}/move/", {"direction": "up"})
 
     assert list(EvidenceItem.objects.filter(case=lawsuit).order_by("position").values_list("name", flat=True)) == [
         "乙", "甲"]
@@ -98,7 +98,7 @@ def test_a_leader_reads_the_sections_but_cannot_change_the_list(client, leader, 
     assert "调查笔录" in client.get(f"/cases/{lawsuit.pk}/").content.decode()
     assert client.post(f"/cases/{lawsuit.pk}/evidence/new/", {"evidence-name": "x"}).status_code == 403
     assert client.post(f"/evidence/{item.pk}/remove/").status_code == 403
-    assert client.get(f"/cases/{lawsuit.pk}/filings/defence.docx").status_code == 200
+    assert client.get(f"/cases/{lawsuit.pk}/filing.docx?template=defence").status_code == 200
 
 
 def test_another_agencys_case_evidence_and_templates_are_404(staff_client, other_agency, other_staff, admin_user):
@@ -107,7 +107,7 @@ def test_another_agencys_case_evidence_and_templates_are_404(staff_client, other
     FilingTemplate.objects.create(agency=other_agency, code="defence", file=_template("{{ applicant }}"))
 
     answers = [
-        staff_client.get(f"/cases/{case.pk}/filings/defence.docx"),
+        staff_client.get(f"/cases/{case.pk}/filing.docx?template=defence"),
         staff_client.post(f"/cases/{case.pk}/evidence/new/", {"evidence-name": "x"}),
         staff_client.get(f"/evidence/{item.pk}/edit/"),
         staff_client.post(f"/evidence/{item.pk}/remove/"),
@@ -126,11 +126,11 @@ def test_an_administrator_uploads_generates_with_and_reverts_a_template(client, 
                          {"agency": agency.code, "file": _template("本局版本 {{ case_number }}")})
     assert upload.status_code == 302
     assert "本局版本 (2021)桂0403行初12号" in all_text(open_docx(
-        client.get(f"/cases/{lawsuit.pk}/filings/defence.docx").content))
+        client.get(f"/cases/{lawsuit.pk}/filing.docx?template=defence").content))
 
     client.post("/filing-templates/defence/revert/", {"agency": agency.code})
 
-    assert "本局版本" not in all_text(open_docx(client.get(f"/cases/{lawsuit.pk}/filings/defence.docx").content))
+    assert "本局版本" not in all_text(open_docx(client.get(f"/cases/{lawsuit.pk}/filing.docx?template=defence").content))
 
 
 def test_the_template_page_names_an_unknown_placeholder(client, admin_user, agency):
@@ -149,3 +149,11 @@ def test_a_document_upload_keeps_its_type_and_date(lawsuit, staff):
                                    dated_on=dt.date(2021, 3, 4), file=SimpleUploadedFile("j.pdf", b"%PDF"), by=staff)
 
     assert (document.kind, document.dated_on) == ("judgment", dt.date(2021, 3, 4))
+
+
+def test_the_page_generates_a_power_of_attorney_for_the_chosen_agents(staff_client, lawsuit, staff):
+    response = staff_client.get(f"/cases/{lawsuit.pk}/filing.docx", {
+        "template": "power_of_attorney", "agents": [staff.pk], "lawyer": "陈律师|广西某某律师事务所", "authority": "special"})
+
+    text = all_text(open_docx(response.content))
+    assert "受委托人:陈律师,广西某某律师事务所律师" in text and "代理权限:特别授权" in text

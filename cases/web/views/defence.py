@@ -86,11 +86,13 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    """Swap an item with its neighbour in its group (the page's ↑ / ↓)."""
-    if direction not in ("up", "down"):
-        raise Http404
+def evidence_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Swap an item with its neighbour in its group (the page's ↑ / ↓: ``direction`` up or down)."""
     item = _item(request, pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, _("请选择上移或下移。"))
+        return _back(item.case_id)
     group = list(EvidenceItem.objects.filter(case=item.case, group=item.group).order_by("position"))
     index = next(i for i, other in enumerate(group) if other.pk == item.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -135,15 +137,16 @@ def document_trigger(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(case.pk, "deadlines-card")
 
 
-def _options(request: HttpRequest, case: Any) -> FilingOptions:
-    form = PowerOfAttorneyForm(request.GET or None, case=case)
+def _options(request: HttpRequest, case: Any, code: str) -> FilingOptions:
+    attorney = code == FilingCode.POWER_OF_ATTORNEY
+    form = PowerOfAttorneyForm(request.GET if attorney else None, case=case)
     options = FilingOptions()
     if request.GET.get("hearing", "").isdigit():
         options.hearing = Hearing.objects.filter(case=case, archived_at__isnull=True,
                                                  pk=int(request.GET["hearing"][:10])).first()
     if form.is_bound and form.is_valid():
         options.agents = list(form.cleaned_data["agents"])
-        options.authority = form.cleaned_data["authority"]
+        options.authority = form.cleaned_data["authority"] or options.authority
         lawyer = form.cleaned_data["lawyer"].strip()
         if lawyer:
             name, firm, phone = ([*lawyer.split("|"), "", ""])[:3]
@@ -155,12 +158,14 @@ def _options(request: HttpRequest, case: Any) -> FilingOptions:
 
 @login_required
 @require_GET
-def filing_download(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def filing_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """``?template=<code>`` (the API's template codes) as DOCX; the power of attorney adds its choices."""
     case = visible_case(request, pk)
+    code = request.GET.get("template", "")
     if code not in FilingCode.values:
         raise Http404
     try:
-        data = filing_render(case=case, code=code, options=_options(request, case))
+        data = filing_render(case=case, code=code, options=_options(request, case, code))
     except ValidationError as error:
         messages.error(request, _("无法生成%(f)s:%(e)s") % {"f": FilingCode(code).label, "e": " ".join(error.messages)})
         return _back(case.pk, "filings")
