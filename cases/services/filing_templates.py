@@ -20,6 +20,7 @@ from cases.filings.render import TemplateUnreadable, placeholders_of
 from cases.models import Agency, FilingTemplate
 from cases.permissions import is_admin
 from cases.services.common import save_with_history
+from cases.uploads import TEMPLATE_TYPES, validate_upload
 from cases.users import Actor
 
 __all__ = ["filing_template_revert", "filing_template_upload"]
@@ -39,6 +40,10 @@ def _check_code(code: str) -> FilingCode:
 def _check_template(code: FilingCode, file: UploadedFile[bytes] | None) -> None:
     if not file:
         raise ValidationError({"file": _("请选择要上传的模板文件(.docx)。")})
+    try:
+        validate_upload(file, allowed=TEMPLATE_TYPES)  # the shared size limit and content sniffing
+    except ValidationError as refused:
+        raise ValidationError({"file": refused.messages}) from None
     file.seek(0)
     data = file.read()
     file.seek(0)

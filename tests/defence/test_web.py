@@ -146,7 +146,7 @@ def test_the_template_page_names_an_unknown_placeholder(client, admin_user, agen
 def test_a_document_upload_keeps_its_type_and_date(lawsuit, staff):
     with time_machine.travel(at(dt.date(2021, 3, 5)), tick=False):
         document = document_upload(case=lawsuit, title="判决书", kind=DocumentKind.JUDGMENT,
-                                   dated_on=dt.date(2021, 3, 4), file=SimpleUploadedFile("j.pdf", b"%PDF"), by=staff)
+                                   dated_on=dt.date(2021, 3, 4), file=SimpleUploadedFile("j.pdf", b"%PDF-1.4"), by=staff)
 
     assert (document.kind, document.dated_on) == ("judgment", dt.date(2021, 3, 4))
 
