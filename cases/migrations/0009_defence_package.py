@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_reminder_delivery_failures'),
+        ('cases', '0008_agency_materialized_path'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
