@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.permissions import is_admin
 from cases.services.calendar import HolidayRow, invalidate_calendar, workday_calendar
-from cases.services.common import save_with_history
+from cases.services.common import SYSTEM, save_with_history
 from cases.services.deadlines import deadlines_recompute
 from cases.users import Actor
 from casetracker.calendar import FIRST_YEAR
@@ -34,8 +34,8 @@ class HolidayLoadResult:
 
 
 def _ensure_admin(by: Actor) -> None:
-    # by=None is the command line, run by whoever operates the server.
-    if by is not None and not is_admin(by):
+    # SYSTEM is the command line, run by whoever operates the server.
+    if by is not SYSTEM and not is_admin(by):
         raise PermissionDenied(_("只有管理员可以维护节假日安排。"))
 
 
