@@ -31,6 +31,7 @@ from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.users import Actor
+from cases.services.dates import check_window
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
 from casetracker.periods import MANUAL, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
 
@@ -323,6 +324,7 @@ def deadlines_recompute(
 
 def _check_due(due_on: dt.date | str, trigger_on: dt.date | None) -> dt.date:
     due = parse_date(due_on, "due_on")
+    check_window(due, field="due_on", label=str(Deadline._meta.get_field("due_on").verbose_name))
     if due.year < FIRST_YEAR:
         raise ValidationError({"due_on": _("届满日不能早于 2004 年。")})
     if trigger_on is not None and due <= trigger_on:
