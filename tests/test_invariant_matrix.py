@@ -223,6 +223,33 @@ def _case_rows() -> list[Row]:
 
     rows.append(Row("a chain link that runs backward", "previous", "不能接在“行政诉讼二审”之后",
                     backward_service, backward_api, backward_form, saved=_new_cases))
+
+    def linked(w: World) -> Any:
+        return Case.objects.get(pk=w.case.pk).previous_id
+
+    def edit_form(w: World, previous: Case) -> dict[str, Any]:
+        fields = {name: getattr(w.case, name) for name in NEW_CASE} | {"previous": previous, "version": w.case.version}
+        return _form_case(fields)
+
+    rows.append(Row(
+        "a case linked to itself", "previous", "不能把案件链接到它自己",
+        lambda w: case_services.case_update(case=w.case, by=w.staff, data={"previous": w.case}),
+        lambda w, c: c.patch(f"/api/cases/{w.case.pk}/", {"previous": w.case.pk}, format="json"),
+        lambda w, c: c.post(reverse("case-edit", args=[w.case.pk]), edit_form(w, w.case)),
+        saved=linked, form_message=CHOICE,
+    ))
+
+    def loop(w: World) -> Case:
+        return CaseFactory(agency=w.agency, litigation_instance=Instance.SECOND, previous=w.case,
+                           number="(2025)桂04行终9号", received_on=dt.date(2025, 6, 1))
+
+    rows.append(Row(
+        "a chain that loops", "previous", "案件链接不能形成循环",
+        lambda w: case_services.case_update(case=w.case, by=w.staff, data={"previous": loop(w)}),
+        lambda w, c: c.patch(f"/api/cases/{w.case.pk}/", {"previous": loop(w).pk}, format="json"),
+        lambda w, c: c.post(reverse("case-edit", args=[w.case.pk]), edit_form(w, loop(w))),
+        saved=linked,
+    ))
     return rows
 
 

@@ -57,10 +57,11 @@ def case_validate(case: Case, *, handlers: Iterable[Any] | None = None) -> None:
         case.full_clean()
     except ValidationError as error:
         _merge(errors, error)
-    for found in (chain_errors(case), handler_errors(case, handlers), date_errors(case), _check_facts(case)):
+    impossible_dates = date_errors(case)
+    for found in (chain_errors(case), handler_errors(case, handlers), impossible_dates, _check_facts(case)):
         for field, messages in found.items():
             errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
-    if not errors:
+    if not impossible_dates:  # a period is computed only from dates that can be
         try:
             deadlines_check(case)
         except ValidationError as error:
