@@ -8,13 +8,14 @@ dates that cannot be. Each check returns field -> messages and saves nothing, so
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
 from cases.choices import Instance, Kind, Outcome
-from cases.models import Case, Membership
+from cases.models import Case, Membership, Suspension
 from cases.services.dates import future_error, window_error
 
 Errors = dict[str, list[str]]
@@ -135,3 +136,15 @@ def date_errors(case: Case) -> Errors:
         if message:
             errors.setdefault(field, []).append(message)
     return errors
+
+
+def suspended_days(case_id: int, *, since: dt.date) -> int:
+    """Days the case stood suspended from ``since`` on (every ended 中止/恢复 pair).
+
+    The reviewing body's and the court's own time limits do not run while a case is
+    suspended (中止), so those limits are extended by these days; the bureau's own
+    periods are not. An open suspension counts once it is resumed.
+    """
+    return sum(
+        s.days for s in Suspension.objects.filter(case_id=case_id, suspended_on__gte=since, resumed_on__isnull=False)
+    )

@@ -16,7 +16,7 @@ How deadlines_sync treats the computed deadlines of a case (docs/deadlines.md):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -29,11 +29,12 @@ from cases.models import Case
 from cases.models.deadlines import Deadline, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
+from cases.services.case_rules import suspended_days
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
-from cases.users import Actor
 from cases.services.dates import check_window
+from cases.users import Actor
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
-from casetracker.periods import MANUAL, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
+from casetracker.periods import MANUAL, Duty, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
 
 __all__ = [
     "Trigger",
@@ -124,6 +125,18 @@ def _compute(
         raise ValidationError({field: not_in_force_message(exc)}) from None
 
 
+# The limits of the reviewing body and the court stand still while the case is suspended.
+_BODY_DUTIES: Final = frozenset({Duty.REVIEWING_BODY, Duty.COURT})
+
+
+def _with_suspensions(period: Period, case_id: int) -> Period:
+    """Extend a reviewing body's or court's limit by the days the case was suspended (docs/rules.md)."""
+    if period.rule.duty not in _BODY_DUTIES:
+        return period
+    days = suspended_days(case_id, since=period.trigger)
+    return replace(period, due=period.due + dt.timedelta(days=days)) if days else period
+
+
 def deadline_compute(
     rule: str | Rule,
     trigger: dt.date | str,
@@ -200,7 +213,7 @@ def _recompute(
     deadline: Deadline, day: dt.date, calendar: WorkdayCalendar, by: Actor, why: str, field: str = "trigger_on"
 ) -> bool:
     """Recompute one open computed deadline from ``day``; save with history if it moved."""
-    period = _compute(get_rule(deadline.rule), day, calendar, field)
+    period = _with_suspensions(_compute(get_rule(deadline.rule), day, calendar, field), deadline.case_id)
     old = (deadline.trigger_on, deadline.due_on, deadline.provisional, deadline.rule_version)
     if old == (day, period.due, period.provisional, period.version.code):
         return False
@@ -261,7 +274,7 @@ def _sync_one(
 
 
 def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
-    period = _compute(rule, trigger.day, calendar, trigger.field)
+    period = _with_suspensions(_compute(rule, trigger.day, calendar, trigger.field), case.pk)
     deadline = Deadline(
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
         due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,

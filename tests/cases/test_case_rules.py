@@ -160,3 +160,38 @@ def test_an_open_case_s_hearing_is_still_reminded(agency, staff):
                              scheduled_at=_at("2025-09-17T09:00"))
     hearing.case.handlers.set([staff])
     assert [due.hearing_id for due in reminders_due(now=timezone.now()) if due.hearing_id]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_court_s_limit_is_extended_by_the_suspended_days_and_the_bureau_s_defence_is_not(agency, staff):
+    from cases.services.cases import case_create
+
+    case = case_create(
+        agency=agency, by=staff, kind="litigation", litigation_instance="first", number="(2025)桂0403行初5号",
+        reviewing_body="梧州市万秀区人民法院", applicant="李某", subject="work_injury",
+        received_on=dt.date(2025, 3, 10), accepted_on=dt.date(2025, 3, 3),
+    )
+    trial_before = case.deadlines.get(rule="first_instance_trial").due_on
+    defence_before = case.deadlines.get(rule="litigation_defence").due_on
+    case = case_suspend(case=case, by=staff, reason="等待工伤认定结论", suspended_on=dt.date(2025, 4, 1))
+    case = case_resume(case=case, by=staff, resumed_on=dt.date(2025, 5, 1))
+
+    trial = case.deadlines.get(rule="first_instance_trial")
+    assert trial.due_on == trial_before + dt.timedelta(days=30)
+    assert case.deadlines.get(rule="litigation_defence").due_on == defence_before
+    assert "届满日" in trial.history.first().history_change_reason
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_reviewing_body_s_decision_limit_is_extended_by_each_suspension(agency, staff):
+    from cases.services.cases import case_create
+
+    case = case_create(
+        agency=agency, by=staff, kind="reconsideration", number="梧政复〔2025〕5号", reviewing_body="梧州市人民政府",
+        applicant="李某", subject="work_injury", received_on=dt.date(2025, 3, 10), accepted_on=dt.date(2025, 3, 3),
+    )
+    before = case.deadlines.get(rule="reconsideration_decision").due_on
+    for start, end in ((dt.date(2025, 3, 20), dt.date(2025, 3, 30)), (dt.date(2025, 4, 10), dt.date(2025, 4, 15))):
+        case = case_suspend(case=case, by=staff, reason="中止", suspended_on=start)
+        case = case_resume(case=case, by=staff, resumed_on=end)
+    assert case.deadlines.get(rule="reconsideration_decision").due_on == before + dt.timedelta(days=15)
