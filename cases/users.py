@@ -32,3 +32,8 @@ SYSTEM: Final = SystemActor()
 
 Actor: TypeAlias = "User | SystemActor"
 Viewer: TypeAlias = "User | AnonymousUser | None"
+
+
+def acting_user(by: Actor | None) -> User | None:
+    """The user behind an actor, for the "who did it" columns; None for SYSTEM."""
+    return None if by is None or isinstance(by, SystemActor) else by

@@ -24,7 +24,7 @@ Errors = dict[str, list[str]]
 # follows a reconsideration (the bureau is co-defendant after 复议维持, or sole defendant
 # when the reviewing body did not decide in time, ALL 26); a retrial reviews an effective
 # first- or second-instance decision.
-_STAGE: Final = {
+_STAGE: Final[dict[tuple[str, str], int]] = {
     (Kind.RECONSIDERATION, ""): 0,
     (Kind.LITIGATION, Instance.FIRST): 1,
     (Kind.LITIGATION, Instance.SECOND): 2,
@@ -44,7 +44,7 @@ PAST_FIELDS: Final = ("act_date", "received_on")
 
 
 def _label(field: str) -> str:
-    return str(Case._meta.get_field(field).verbose_name)
+    return str(getattr(Case._meta.get_field(field), "verbose_name", field))
 
 
 def _stage_name(case: Case) -> str:

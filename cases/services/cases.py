@@ -18,7 +18,7 @@ from cases.services.common import ensure_can_write, lock, require_reason, save_w
 from cases.services.dates import future_error, window_error
 from cases.services.deadlines import deadlines_check, deadlines_sync
 from cases.services.hearings import hearing_cancel
-from cases.users import Actor
+from cases.users import Actor, acting_user
 from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits, outcome_in_force
 
 # Fields a user may set on create or edit; status and outcome move only through
@@ -83,7 +83,8 @@ def case_create(
     if case.number and not case.number_year:
         case.number_year = _year_in_number(case.number)
     # No handler named: the author handles it, when they belong to the agency (an administrator may not).
-    author = by if getattr(by, "pk", None) and Membership.objects.filter(user=by, agency=agency).exists() else None
+    user = acting_user(by)
+    author = user if user and Membership.objects.filter(user=user, agency=agency).exists() else None
     handler_list = list(handlers) or ([author] if author else [])
     case_validate(case, handlers=handler_list)
     save_with_history(case, by=by, reason=_("登记案件"))
@@ -235,7 +236,7 @@ def case_suspend(
         }})
     case.status, case.suspended_on = Status.SUSPENDED, day
     save_with_history(case, by=by, reason=_("中止:%(r)s") % {"r": reason}, update_fields=["status", "suspended_on"])
-    suspension = Suspension(case=case, suspended_on=day, reason=reason, created_by=by if getattr(by, "pk", None) else None)
+    suspension = Suspension(case=case, suspended_on=day, reason=reason, created_by=acting_user(by))
     save_with_history(suspension, by=by, reason=_("中止:%(r)s") % {"r": reason})
     return case
 

@@ -32,7 +32,7 @@ from cases.services.calendar import workday_calendar
 from cases.services.case_rules import suspended_days
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.dates import check_window
-from cases.users import Actor
+from cases.users import Actor, acting_user
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
 from casetracker.periods import MANUAL, Duty, Period, Rule, RuleError, RuleNotInForce, compute_due, get_rule
 
@@ -231,7 +231,7 @@ def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: 
     deadline.status, deadline.close_note, deadline.auto_closed = status, note, auto
     is_open = status == DeadlineStatus.OPEN
     deadline.closed_at = None if is_open else timezone.now()
-    deadline.closed_by = by if not is_open and getattr(by, "is_authenticated", False) else None
+    deadline.closed_by = None if is_open else acting_user(by)
     reason = note or deadline.get_status_display()
     save_with_history(deadline, by=by, reason=reason, update_fields=_STATUS_FIELDS)
 

@@ -17,7 +17,7 @@ from cases.models import Case, Hearing, Membership
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.dates import window_error
 from cases.uploads import validate_upload
-from cases.users import Actor
+from cases.users import Actor, acting_user
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -184,7 +184,7 @@ def hearing_record(
     if absence_proof:
         hearing.absence_proof = absence_proof
     hearing.notes = notes or hearing.notes
-    hearing.recorded_by = by if getattr(by, "pk", None) else None
+    hearing.recorded_by = acting_user(by)
     fields = [
         "status", "responsible_person", "bureau_appeared", "lawyer_names", "absence_reason",
         "absence_detail", "absence_proof", "notes", "recorded_by",

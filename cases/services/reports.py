@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from cases.models import Agency, ReportKind, YearlyReport
 from cases.querysets.statistics import REPORT_TIMEZONE, case_rows, validate_year, year_figures
 from cases.services.common import SYSTEM, ensure_can_write
-from cases.users import Actor
+from cases.users import Actor, acting_user
 from casetracker.report import figures_diff, text_en, text_zh
 
 YEAR_END_JOB = "cases.tasks.yearly_reports_generate"
@@ -60,7 +60,7 @@ def _create_version(*, agency: Agency, year: int, kind: str, by: Actor, job: str
     last = YearlyReport.objects.filter(agency=agency, year=year).aggregate(v=Max("version"))["v"] or 0
     report = YearlyReport(
         agency=agency, year=year, version=last + 1, kind=kind,
-        generated_by=by if getattr(by, "pk", None) else None, generated_by_job=job[:100],
+        generated_by=acting_user(by), generated_by_job=job[:100],
         **_contents(agency, year),
     )
     report.full_clean()

@@ -31,7 +31,7 @@ def record_open_suspensions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0003_recompute_deadlines_under_law_in_force'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
