@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import ConstraintErrorsOnFields
+from cases.querysets.suspensions import SuspensionQuerySet
 
 
 class Suspension(ConstraintErrorsOnFields):
@@ -34,6 +35,8 @@ class Suspension(ConstraintErrorsOnFields):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = SuspensionQuerySet.as_manager()
 
     constraint_fields: ClassVar[dict[str, str]] = {
         "suspension_resumed_not_before_suspended": "resumed_on",
