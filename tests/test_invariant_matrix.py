@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from cases.choices import HearingKind, HearingStatus, Instance, Kind, LeaderRank, Role, Status
@@ -38,6 +38,14 @@ NEW_CASE = {
     "number": "(2025)桂0403行初77号", "reviewing_body": "梧州市万秀区人民法院", "applicant": "李某",
     "subject": "work_injury", "received_on": dt.date(2025, 9, 1),
 }
+
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # The messages are asserted in Chinese; an earlier test's request may leave English active.
+    with translation.override("zh-hans"):
+        yield
 
 
 def _api_case(fields: dict[str, Any]) -> dict[str, Any]:

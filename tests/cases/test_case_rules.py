@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.choices import HearingKind, HearingStatus, Instance, LeaderRank, Role, Status
 from cases.services.cases import case_conclude, case_create, case_resume, case_suspend
@@ -17,6 +17,14 @@ from casetracker.outcomes import Outcome, outcome_in_force
 from tests.factories import CaseFactory, HearingFactory, ReconsiderationFactory, member
 
 TODAY = dt.datetime(2025, 9, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # The messages are asserted in Chinese; an earlier test's request may leave English active.
+    with translation.override("zh-hans"):
+        yield
 
 
 def _at(text: str) -> dt.datetime:
