@@ -8,7 +8,8 @@ from cases.models.feeds import CalendarFeedToken
 from cases.models.hearing import Hearing
 from cases.models.reminders import Notification, ReminderDelivery
 from cases.models.reports import YearlyReport
+from cases.models.suspension import Suspension
 
 __all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
            "Notification", "ReminderDelivery"]
-__all__ += ["ReportKind", "YearlyReport"]
+__all__ += ["ReportKind", "Suspension", "YearlyReport"]

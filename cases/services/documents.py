@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Document
 from cases.services.common import ensure_can_write, require_reason, save_with_history
 from cases.uploads import validate_upload
-from cases.users import Actor
+from cases.users import Actor, acting_user
 
 
 @transaction.atomic
@@ -31,7 +31,7 @@ def document_upload(*, case: Case, title: str, file: UploadedFile[bytes] | None,
             errors["file"] = refused.messages[0]
     if errors:
         raise ValidationError(errors)
-    document = Document(case=case, title=title, file=file, uploaded_by=by if getattr(by, "pk", None) else None)
+    document = Document(case=case, title=title, file=file, uploaded_by=acting_user(by))
     save_with_history(document, by=by, reason=_("上传文书"))
     return document
 
