@@ -13,7 +13,7 @@ from cases.choices import Role
 from cases.users import Viewer
 
 if TYPE_CHECKING:
-    from cases.models import Membership
+    from cases.models import Agency, Membership
 
 
 def _membership(user: Viewer) -> Membership | None:
@@ -60,3 +60,19 @@ def can_write(user: Viewer, agency_id: int) -> bool:
 def can_read(user: Viewer, agency_id: int) -> bool:
     ids = visible_agency_ids(user)
     return ids is None or agency_id in ids
+
+
+def can_import(user: Viewer, agency: Agency) -> bool:
+    """Ledger imports: legal staff and administrators of the agency itself; the command line (None).
+
+    Narrower than can_write: an administrator imports into their own agency only (a
+    superuser without a membership into any), and leaders never import.
+    """
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    member = _membership(user)
+    if member is None:
+        return bool(user.is_superuser)
+    return member.agency_id == agency.pk and member.role in (Role.STAFF, Role.ADMIN)

@@ -101,3 +101,14 @@ def yearly_figures_refresh(year: int | None = None) -> int:
     from cases.services import reports as yearly
 
     return yearly.yearly_figures_refresh(year=year or yearly.local_today().year)
+
+
+# --- Ledger imports (issue 15, docs/ledger-import.md) ----------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1900)
+def ledger_import_run(job_id: int, dry_run: bool) -> None:
+    """Check (dry run) or import one uploaded ledger; a redelivered message finds its stage done."""
+    from cases.services.ledger_jobs import ledger_job_run
+
+    ledger_job_run(job_id=job_id, dry_run=dry_run)

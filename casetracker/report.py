@@ -16,7 +16,7 @@ with at most one decimal; an empty denominator gives `rate: null` and "—".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,6 +184,35 @@ class YearFigures:
                 k: Rate(int(v["numerator"]), int(v["denominator"])) for k, v in data.get("rates", {}).items()
             },
         )
+
+
+def figures_sum(
+    *, year: int, agency: str | None, parts: Iterable[YearFigures], subjects: Iterable[str]
+) -> YearFigures:
+    """The figures of several agencies together: every count and every rate's numerator and
+    denominator add up, because each proceeding and hearing belongs to exactly one agency."""
+    parts = list(parts)
+
+    def buckets(pick: Any) -> Buckets:
+        chosen = [pick(part) for part in parts]
+        return Buckets(
+            total=sum(b.total for b in chosen), **{key: sum(getattr(b, key) for b in chosen) for key in BUCKET_KEYS}
+        )
+
+    return YearFigures(
+        year=year,
+        agency=agency,
+        overall=buckets(lambda part: part.overall),
+        by_kind={kind: buckets(lambda part, kind=kind: part.kind(kind)) for kind in KIND_KEYS},
+        by_subject={code: buckets(lambda part, code=code: part.by_subject.get(code, Buckets())) for code in subjects},
+        rates={
+            key: Rate(
+                sum(part.rates.get(key, Rate()).numerator for part in parts),
+                sum(part.rates.get(key, Rate()).denominator for part in parts),
+            )
+            for key in RATE_KEYS
+        },
+    )
 
 
 # --- Chinese wording -----------------------------------------------------------------------

@@ -249,6 +249,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Ledger imports (docs/ledger-import.md) ----------------------------------
+# Files up to this size are checked and imported within the request; larger ones by
+# a Celery task whose progress the 导入台账 page polls from the "progress" cache,
+# which the web and worker processes share (the import's own transaction hides
+# any progress written to the database until it commits).
+LEDGER_IMPORT_INLINE_BYTES = int(os.environ.get("LEDGER_IMPORT_INLINE_BYTES", str(256 * 1024)))
+# (CACHES["progress"] is set with the other caches below.)
+
 # --- Reminders (docs/reminders.md) --------------------------------------------
 # Where people open the tracker: links in reminder e-mails and webhook messages are
 # made absolute with it (a worker has no request to take the host from).
@@ -285,6 +293,14 @@ CACHES = {
     if _CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Ledger-import progress, written by the worker and read by the web process: Redis when
+# there is one (CACHE_URL, else the broker), a file cache under VAR_DIR otherwise.
+_PROGRESS_URL = next((u for u in (_CACHE_URL, CELERY_BROKER_URL) if u.startswith(("redis://", "rediss://"))), "")
+CACHES["progress"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _PROGRESS_URL}
+    if _PROGRESS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "progress")}
+)
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------
 # Scripts and styles only from our own static files: no inline <script>, style="" or on*="";

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cases.api import views
+from cases.api.views.imports import CaseExportView, LedgerImportView
 from cases.api.views.notifications import NotificationViewSet
 from cases.api.views.reports import YearlyReportViewSet, YearlyStatisticsView
 
@@ -25,6 +26,9 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("auth/token/", views.ObtainAuthToken.as_view(), name="api-token"),
     path("statistics/yearly/", YearlyStatisticsView.as_view(), name="statistics-yearly"),
+    # Before the router: its format-suffix routes would read "export.xlsx" as case "export" in format xlsx.
+    path("cases/export.xlsx", CaseExportView.as_view(), name="case-export"),
+    path("imports/", LedgerImportView.as_view(), name="ledger-import"),
     path("", include(router.urls)),
     # Last: any other /api/... path is this API's JSON 404, not the site's HTML page.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),

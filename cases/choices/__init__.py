@@ -5,11 +5,12 @@ from cases.choices.agency import RESPONSIBLE_RANKS, LeaderRank, Role
 from cases.choices.case import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
 from cases.choices.deadlines import RULE_CHOICES, DeadlineStatus, DeadlineUrgency
 from cases.choices.hearing import AbsenceReason, HearingKind, HearingStatus
+from cases.choices.imports import LedgerImportStatus
 from cases.choices.reminders import DeliveryStatus, ReminderChannel
 from cases.choices.reports import ReportKind
 
 __all__ = [
     "RESPONSIBLE_RANKS", "RULE_CHOICES", "AbsenceReason", "DeadlineStatus", "DeadlineUrgency", "DeliveryStatus",
-    "HearingKind", "HearingStatus", "Instance", "JudgmentForm", "Kind", "LeaderRank", "Outcome", "Procedure",
+    "HearingKind", "HearingStatus", "Instance", "LedgerImportStatus", "JudgmentForm", "Kind", "LeaderRank", "Outcome", "Procedure",
     "ReminderChannel", "ReportKind", "Role", "Status", "Subject",
 ]

@@ -6,10 +6,11 @@ from cases.models.case import Case, Document
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
 from cases.models.feeds import CalendarFeedToken
 from cases.models.hearing import Hearing
+from cases.models.imports import LedgerImport
 from cases.models.reminders import Notification, ReminderDelivery
 from cases.models.reports import YearlyReport
 from cases.models.suspension import Suspension
 
 __all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
            "Notification", "ReminderDelivery"]
-__all__ += ["ReportKind", "Suspension", "YearlyReport"]
+__all__ += ["LedgerImport", "ReportKind", "Suspension", "YearlyReport"]

@@ -103,6 +103,11 @@ class Hearing(ConstraintErrorsOnFields):
         return self.responsible_person_id is not None
 
     @property
+    def proof_missing(self) -> bool:
+        """Held without a responsible person and without the Art. 9 proof (a ledger import): flag it."""
+        return self.status == HearingStatus.HELD and self.responsible_person_id is None and not self.absence_proof
+
+    @property
     def lawyer_only(self) -> bool:
         """A lawyer alone does not count as the bureau appearing (D7); flag it."""
         return self.status == HearingStatus.HELD and not self.bureau_appeared and bool(self.lawyer_names)

@@ -28,7 +28,7 @@ from django.db.models import Count, Q, QuerySet
 
 from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
-from casetracker.report import BUCKET_KEYS, KIND_KEYS, Buckets, Rate, YearFigures
+from casetracker.report import BUCKET_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_sum
 
 if TYPE_CHECKING:
     from cases.models import Agency
@@ -155,12 +155,49 @@ def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
     )
 
 
+def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures | None:
+    """A closed year's roll-up summed from the agencies' frozen rows, or None to compute it live.
+
+    Each agency's latest numbered ``YearlyReport`` of the year (the 1 January ``year_end``
+    row, or a later regeneration) holds its own figures; a supervising body's roll-up is
+    their sum (``casetracker.report.figures_sum``): one query over a few thousand rows
+    instead of aggregating every case. None when the year is not closed (Beijing time) or
+    an agency in scope has no frozen row (docs/statistics.md, "Frozen or live").
+    """
+    from cases.models import Agency, YearlyReport
+
+    year = validate_year(year)
+    if year >= dt.datetime.now(REPORT_TIMEZONE).year:
+        return None
+    wanted = set(Agency.objects.values_list("id", flat=True)) if ids is None else None
+    if isinstance(ids, QuerySet):
+        wanted = set(ids.values_list("id", flat=True))
+    elif ids is not None:
+        wanted = set(ids)
+    assert wanted is not None
+    rows = (
+        YearlyReport.objects.filter(year=year, agency_id__in=wanted, version__gte=1)
+        .order_by("agency_id", "-version")
+        .values_list("agency_id", "figures")
+    )
+    latest: dict[int, Any] = {}
+    for agency_id, figures in rows:
+        latest.setdefault(agency_id, figures)
+    if set(latest) != wanted:
+        return None
+    parts = [YearFigures.from_dict(figures) for figures in latest.values()]
+    return figures_sum(year=year, agency=label, parts=parts, subjects=Subject.values)
+
+
 def yearly_statistics(
     *, year: int, agency: Agency | None = None, with_children: bool = False, agencies: AgencyIds = None
 ) -> dict[str, Any]:
-    """The year's figures per D2-D4 as the JSON object of issue 5 (see the module docstring)."""
+    """The year's figures per D2-D4 as the JSON object of issue 5 (see the module docstring):
+    from the frozen per-agency rows for a closed year that has them, live otherwise."""
     ids = scope_ids(agency=agency, with_children=with_children, agencies=agencies)
-    return year_figures(year=year, ids=ids, label=agency.code if agency is not None else None).as_dict()
+    label = agency.code if agency is not None else None
+    figures = frozen_year_figures(year=year, ids=ids, label=label) or year_figures(year=year, ids=ids, label=label)
+    return figures.as_dict()
 
 
 CASE_ROW_FIELDS = (

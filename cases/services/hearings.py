@@ -135,6 +135,7 @@ def hearing_record(
     absence_proof: UploadedFile[bytes] | None = None,
     notes: str = "",
     expected_version: int | None = None,
+    allow_missing_proof: bool = False,
 ) -> Hearing:
     """Record that a hearing was held and who of the bureau attended it (D7).
 
@@ -142,6 +143,8 @@ def hearing_record(
     rank SPC20 Art. 2 counts; without one, the reason (Art. 8) and the proof
     (Art. 9) are required. The bureau appeared if a leader or any of its own
     staff attended; a lawyer alone does not count and is flagged.
+    ``allow_missing_proof`` is for past hearings brought in from a ledger, whose
+    proof is on paper: the record is kept and flagged (Hearing.proof_missing).
     """
     case = hearing.case
     ensure_can_write(by, case.agency_id)
@@ -165,7 +168,7 @@ def hearing_record(
     if responsible_person is None:
         if absence_reason not in AbsenceReason.values:
             errors["absence_reason"] = [_("负责人未出庭的,必须选择未出庭事由(出庭应诉规定第8条)。")]
-        if not absence_proof and not hearing.absence_proof:
+        if not absence_proof and not hearing.absence_proof and not allow_missing_proof:
             errors["absence_proof"] = [_("负责人未出庭的,必须上传证明材料(出庭应诉规定第9条)。")]
     if absence_proof:
         try:

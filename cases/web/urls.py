@@ -9,6 +9,7 @@ from cases.web.views import (
     documents,
     hearings,
     home,
+    imports,
     ledger,
     notifications,
 )
@@ -20,6 +21,10 @@ urlpatterns = [
     path("cases/", ledger.case_list, name="case-list"),
     path("cases/export.xlsx", ledger.case_export, name="case-export"),
     path("cases/new/", cases.case_create, name="case-create"),
+    path("imports/", imports.import_start, name="ledger-import"),
+    path("imports/template.xlsx", imports.import_template, name="ledger-import-template"),
+    path("imports/<int:pk>/", imports.import_detail, name="ledger-import-detail"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="ledger-import-confirm"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail-page"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case-edit"),
     path("cases/<int:pk>/conclude/", cases.case_conclude, name="case-conclude-page"),

@@ -34,6 +34,8 @@ OTHER_PATHS = {
     "api-token": "the caller's own credentials",
     "statistics-yearly": "agency code in the query: another agency's is a 404",
     "not-found": "no data: any path no route matches is the API's JSON 404",
+    "case-export": "the caller's visible cases only (for_user), the list's filters",
+    "ledger-import": "agency code in the body: another agency's is a 404; only its staff and administrators (403)",
 }
 
 

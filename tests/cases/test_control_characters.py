@@ -101,4 +101,5 @@ def test_a_stored_control_character_does_not_crash_the_ledger_export(client, sta
 
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert "黄某" in [row[4] for row in sheet.iter_rows(values_only=True)]
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert "黄某" in [row[header.index("申请人/原告")] for row in rows]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.choices import HearingStatus, Kind, Status, Subject
-from cases.models import CalendarFeedToken, Case, Document
+from cases.models import CalendarFeedToken, Case, Document, LedgerImport
 from cases.models.reminders import Notification
 from cases.web import urls as web_urls
 from tests.factories import CaseFactory, DeadlineFactory, HearingFactory, ReconsiderationFactory
@@ -23,7 +23,7 @@ TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=dt.UTC)
 
 #: URL-name prefix -> the kind of object its <pk> names (notifications belong to a user, not an agency).
 OBJECT_OF = {"case": "case", "hearing": "hearing", "deadline": "deadline", "document": "document",
-             "notification": "notification"}
+             "notification": "notification", "ledger": "ledger_import"}
 WITH_PK = [p for p in web_urls.urlpatterns if "pk" in p.pattern.converters]
 
 
@@ -38,6 +38,8 @@ def _object(kind: str, agency, owner):
     if kind == "document":
         return Document.objects.create(case=case, title="答辩状", file=SimpleUploadedFile("a.pdf", b"%PDF"),
                                        uploaded_by=owner)
+    if kind == "ledger_import":
+        return LedgerImport.objects.create(agency=agency, created_by=owner, filename="台账.xlsx", file="台账.xlsx")
     return Notification.objects.create(recipient=owner, title="提醒", url=f"/cases/{case.pk}/")
 
 

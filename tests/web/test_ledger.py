@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from cases.choices import Kind, Status, Subject
 from cases.web.ledger import PAGE_SIZE
-from tests.factories import CaseFactory, DeadlineFactory, ReconsiderationFactory, member
+from tests.factories import CaseFactory, DeadlineFactory, HearingFactory, ReconsiderationFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -153,19 +153,20 @@ def test_it_reads_the_ledger_in_a_fixed_number_of_queries(staff_client, agency, 
 
 
 @time_machine.travel(TODAY)
-def test_it_exports_the_filtered_ledger_to_xlsx(staff_client, agency, staff):
+def test_it_exports_the_filtered_ledger_as_the_workbook_the_import_reads(staff_client, agency, staff):
     lawsuit = CaseFactory(agency=agency, applicant="王五")
     lawsuit.handlers.set([staff])
-    DeadlineFactory(case=lawsuit, due_on=dt.date(2025, 9, 12), title="提交答辩状")
+    HearingFactory(case=lawsuit, scheduled_at=dt.datetime(2025, 9, 1, 9, 30, tzinfo=dt.UTC))
     ReconsiderationFactory(agency=agency)
     response = staff_client.get(reverse("case-export"), {"kind": Kind.LITIGATION})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "案号"
-    assert len(rows) == 2
-    assert rows[1][0] == lawsuit.number and rows[1][4] == "王五"
-    assert rows[1][12] == "提交答辩状" and rows[1][14] == "已逾期"
+    workbook = load_workbook(io.BytesIO(response.content))
+    cases, hearings = (list(workbook[name].iter_rows(values_only=True)) for name in ("案件", "开庭"))
+    assert cases[0][:8] == ("案号", "类型", "审级", "程序", "审理机关", "申请人/原告", "第三人", "案由")
+    assert len(cases) == 2
+    row = dict(zip(cases[0], cases[1], strict=True))
+    assert (row["案号"], row["申请人/原告"], row["类型"], row["承办人"]) == (lawsuit.number, "王五", "行政诉讼", staff.last_name + staff.first_name)
+    assert [h[:3] for h in hearings[1:]] == [(lawsuit.number, lawsuit.reviewing_body, dt.datetime(2025, 9, 1, 17, 30))]
 
 
 def test_it_exports_text_that_looks_like_a_formula_as_plain_text(staff_client, agency):

@@ -15,15 +15,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.api.views.common import IF_MATCH, ScopedViewSet, User, VersionedWrites, renamed_errors, validated_input
+from cases.api.views.common import (
+    IF_MATCH,
+    OneCalendar,
+    ScopedViewSet,
+    User,
+    VersionedWrites,
+    renamed_errors,
+    validated_input,
+)
 from cases.filtersets import CaseFilterSet
 from cases.models import Agency, Case, Deadline
 from cases.services import cases as case_services
+from casetracker.calendar import WorkdayCalendar
 
 # ---------------------------------------------------------------- querysets (one query per page each)
 
 
-def case_queryset(user: Any) -> QuerySet[Case]:
+def case_queryset(user: Any, calendar: WorkdayCalendar | None = None) -> QuerySet[Case]:
     """Cases the user may read, with the bucket, open deadlines and the hearing summary.
 
     The summary is CaseQuerySet.with_hearing_summary() and the deadlines one
@@ -38,7 +47,7 @@ def case_queryset(user: Any) -> QuerySet[Case]:
             Prefetch("handlers", queryset=User.objects.only("id")),
             Prefetch(
                 "deadlines",
-                queryset=Deadline.objects.open().with_urgency().order_by("due_on", "id"),
+                queryset=Deadline.objects.open().with_urgency(calendar=calendar).order_by("due_on", "id"),
                 to_attr="open_deadlines",
             ),
         )
@@ -56,7 +65,7 @@ _CASE_FIELD_NAMES = {"litigation_instance": "instance"}
     partial_update=extend_schema(request=s.CaseWriteSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH]),
 )
 class CaseViewSet(
-    VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    OneCalendar, VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
 ):
     """Cases (one proceeding each, D1). No DELETE: archive instead (POST .../archive/)."""
 
@@ -69,7 +78,7 @@ class CaseViewSet(
     ]
 
     def get_queryset(self) -> QuerySet[Case]:
-        queryset = case_queryset(self.request.user)
+        queryset = case_queryset(self.request.user, self.workday_calendar)
         if self.action == "list" and "archived" not in self.request.query_params:
             queryset = queryset.active()
         return queryset

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
@@ -27,6 +28,8 @@ from cases.api import serializers as s
 from cases.api.errors import if_match_versions
 from cases.api.permissions import AgencyScopedPermission
 from cases.errors import StaleVersion
+from cases.services.calendar import workday_calendar
+from casetracker.calendar import WorkdayCalendar
 
 User = get_user_model()
 
@@ -123,3 +126,20 @@ def validated_input(serializer_class: type[Any], request: Request, **kwargs: Any
     serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class OneCalendar:
+    """One working-day calendar per request, shared by the urgency levels and the days left.
+
+    Each workday_calendar() call costs its two fingerprint queries; a list that asked
+    once for the queryset and once for the serializer would cost two more than needed.
+    """
+
+    @cached_property
+    def workday_calendar(self) -> WorkdayCalendar:
+        return workday_calendar()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context["workday_calendar"] = self.workday_calendar
+        return context

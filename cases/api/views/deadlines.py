@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.api.views.common import ScopedViewSet, validated_input
+from cases.api.views.common import OneCalendar, ScopedViewSet, validated_input
 from cases.filtersets import DeadlineFilterSet
 from cases.models import Deadline
 from cases.services import deadlines as deadline_services
@@ -25,7 +25,7 @@ from casetracker.periods import RULES
 
 
 @extend_schema_view(create=extend_schema(request=s.DeadlineCreateSerializer, responses={201: s.DeadlineSerializer}))
-class DeadlineViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DeadlineViewSet(OneCalendar, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Deadlines of cases (D9 and manual). Deadlines carry no version: their moves are one-way."""
 
     queryset = Deadline.objects.select_related("case__agency")
@@ -34,7 +34,7 @@ class DeadlineViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
     ordering_fields = ["id", "due_on", "trigger_on", "status", "rule", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Deadline]:
-        return super().get_queryset().for_user(self.request.user).with_urgency()
+        return super().get_queryset().for_user(self.request.user).with_urgency(calendar=self.workday_calendar)
 
     def _respond(self, deadline: Deadline, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=deadline.pk)).data, status=code)

@@ -51,10 +51,10 @@ def deadline_basis(rule: str | None, version: str | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def days_left(context: template.Context, rule: str | None, version: str | None, due: dt.date | None) -> str:
-    """还剩3个工作日 / 已逾期2天 as of today; one calendar per page render."""
+    """还剩3个工作日 / 已逾期2天 as of today; the view's calendar, else one per page render."""
     if due is None:
         return ""
-    calendar = context.render_context.get("workday_calendar")
+    calendar = context.get("workday_calendar") or context.render_context.get("workday_calendar")
     if calendar is None:
         calendar = context.render_context["workday_calendar"] = workday_calendar()
     return days_left_text(rule, version, due, timezone.localdate(), calendar)

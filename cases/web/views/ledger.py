@@ -9,26 +9,30 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.permissions import writable_agency_ids
+from cases.ledger.workbook import ledger_export
+from cases.permissions import can_import, writable_agency_ids
 from cases.services.calendar import workday_calendar
 from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_queryset
-from cases.web.ledger_export import ledger_workbook
 from cases.web.views.common import is_htmx
+from casetracker.calendar import WorkdayCalendar
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered(request: HttpRequest) -> tuple[LedgerFilterForm, object]:
+def _filtered(request: HttpRequest, calendar: WorkdayCalendar | None = None) -> tuple[LedgerFilterForm, object]:
     form = LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
-    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=workday_calendar())
+    calendar = calendar or workday_calendar()
+    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=calendar)
     return form, cases
 
 
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, cases = _filtered(request)
+    # One calendar for the urgency levels and the days-left tags (no per-row fingerprint queries).
+    calendar = workday_calendar()
+    form, cases = _filtered(request, calendar)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     writable = writable_agency_ids(request.user)
     context = {
@@ -36,7 +40,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "default_sort": DEFAULT_SORT,
         "can_create": writable is None or bool(writable),
+        "can_import": _can_import(request),
         "export_query": request.GET.urlencode(),
+        "workday_calendar": calendar,
     }
     template = "cases/_ledger_results.html" if is_htmx(request) else "cases/ledger.html"
     return render(request, template, context)
@@ -45,9 +51,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponse:
-    """The filtered ledger, every page of it, as a workbook."""
+    """The filtered ledger, every page of it, as the workbook the import reads (docs/ledger-import.md)."""
     _form, cases = _filtered(request)
-    response = HttpResponse(ledger_workbook(cases.iterator(chunk_size=500)), content_type=XLSX)
+    response = HttpResponse(ledger_export(cases), content_type=XLSX)
     filename = f"ledger-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _can_import(request: HttpRequest) -> bool:
+    membership = getattr(request.user, "membership", None)
+    return membership is not None and can_import(request.user, membership.agency)

@@ -31,7 +31,7 @@ def record_open_suspensions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_recompute_provisional_deadlines'),
+        ('cases', '0007_ledger_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,486 @@
+"""Import an Excel ledger (台账): every row through the case and hearing services, all or nothing.
+
+    ledger_import(agency=..., by=..., file=..., filename=..., dry_run=False) -> ImportResult
+
+The key of a case is agency + 案号 + 审理机关 (the case's uniqueness rule), with 案号
+brackets and spaces compared loosely. A new row is created with case_create (then
+concluded, suspended, its hearings scheduled and recorded by their services), a row
+whose cells differ is updated with case_update and a history reason naming the file,
+a row that matches is left alone, so importing the same file twice changes nothing.
+
+The whole file runs in one transaction; each row in a savepoint, so one row's error
+does not hide the next row's. Any error, or a dry run, rolls everything back: the dry
+run is the real import, undone, so it reports exactly what the import would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import DeadlineStatus, HearingKind, HearingStatus, Kind, Status
+from cases.ledger.columns import CASE_COLUMNS, HEARING_COLUMNS, HEARING_SHEET, Column
+from cases.ledger.parse import ParsedRow, People, RowError, parse_row
+from cases.ledger.reader import Sheet, WorkbookRefused, read_ledger
+from cases.models import Agency, Case, Hearing
+from cases.permissions import can_import
+from cases.services import cases as case_services
+from cases.services import hearings as hearing_services
+from cases.services.deadlines import deadline_complete
+from casetracker.ledger_values import normalize_label, normalize_number
+
+Progress = Callable[[int, int], None]
+
+_CASE_COLUMN = {column.key: column for column in CASE_COLUMNS}
+_HEARING_COLUMN = {column.key: column for column in HEARING_COLUMNS}
+# Service error keys that are not a column of their own -> the column people should look at.
+_CASE_FIELD_COLUMN = {
+    "status": "outcome", "number_year": "number", "litigation_instance": "litigation_instance",
+    "handlers": "handlers", "reason": "notes",
+}
+_HEARING_FIELD_COLUMN = {
+    "bureau_appeared": "staff", "absence_proof": "absence_reason", "case": "number",
+}
+_STATUS_KEYS = ("outcome", "concluded_on", "act_changed", "suspended_on")
+
+
+@dataclass
+class ImportResult:
+    """What the import did (or, in a dry run, would do): rows created, updated, unchanged; errors."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public answer of the CLI's last line and the API (docs/ledger-import.md)."""
+        return {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in sorted(self.errors)],
+        }
+
+
+class _Abort(Exception):
+    """Leave the import's transaction (rolling it back) once the result is complete."""
+
+
+def _key(reviewing_body: str, number: str) -> tuple[str, str]:
+    return normalize_label(reviewing_body), normalize_number(number)
+
+
+def _reason(filename: str) -> str:
+    return _("台账导入:%(f)s") % {"f": filename}
+
+
+def ledger_import(
+    *, agency: Agency, by: Any, file: IO[bytes], filename: str, dry_run: bool = False,
+    size: int | None = None, progress: Progress | None = None,
+) -> ImportResult:
+    """Import the workbook into the agency; nothing is saved when there is any error or on a dry run."""
+    if not can_import(by, agency):
+        raise PermissionDenied(_("只有本机关的法制工作人员和管理员可以导入台账。"))
+    result = ImportResult(dry_run=dry_run)
+    filename = os.path.basename(filename or "") or "ledger.xlsx"
+    try:
+        ledger = read_ledger(file, size=size, name=filename)
+    except WorkbookRefused as refused:
+        result.errors.append(RowError("", 0, "", str(refused)))
+        return result
+    for sheet in filter(None, (ledger.cases, ledger.hearings)):
+        _check_headers(sheet, result)
+    if result.errors:
+        return result
+    run = _Run(agency=agency, by=by, reason=_reason(filename), result=result, progress=progress,
+               total=ledger.cases.row_count + (ledger.hearings.row_count if ledger.hearings else 0))
+    try:
+        with transaction.atomic():
+            run.cases(ledger.cases)
+            if ledger.hearings is not None:
+                run.hearings(ledger.hearings)
+            if result.errors or dry_run:
+                raise _Abort
+    except _Abort:
+        pass
+    if result.errors and not dry_run:
+        result.created = result.updated = result.unchanged = 0  # nothing was saved
+    return result
+
+
+def _check_headers(sheet: Sheet, result: ImportResult) -> None:
+    label = "" if sheet.name != HEARING_SHEET else HEARING_SHEET
+    for column in sheet.missing:
+        result.errors.append(RowError(label, sheet.header_row, column.header, _("缺少必填列。")))
+    for header in sheet.unknown:
+        result.warnings.append(
+            _("工作表“%(s)s”的列“%(c)s”无法识别,已忽略。") % {"s": sheet.name, "c": header}
+        )
+
+
+@dataclass
+class _CaseRow:
+    parsed: ParsedRow
+    key: tuple[str, str]
+    present: set[str]
+
+
+class _Run:
+    """One import: the agency's cases by key, the rows in chain order, the writes through the services."""
+
+    def __init__(self, *, agency: Agency, by: Any, reason: str, result: ImportResult,
+                 progress: Progress | None, total: int) -> None:
+        self.agency, self.by, self.reason, self.result = agency, by, reason, result
+        self.people = People(agency.pk)
+        self.progress, self.total, self.done = progress, total, 0
+        self.today = timezone.localdate()
+        stored = Case.objects.filter(agency=agency).only("pk", "number", "reviewing_body")
+        self.by_key: dict[tuple[str, str], int] = {_key(c.reviewing_body, c.number): c.pk for c in stored}
+        self.by_number: dict[str, set[int]] = {}
+        for (_body, number), pk in self.by_key.items():
+            self.by_number.setdefault(number, set()).add(pk)
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress is not None and (self.done % 200 == 0 or self.done == self.total):
+            self.progress(self.done, self.total)
+
+    def _error(self, sheet: str, row: int, column: Column | None, message: str) -> None:
+        self.result.errors.append(RowError(sheet, row, column.header if column else "", message))
+
+    def _service_errors(self, sheet: str, row: int, error: ValidationError, columns: dict[str, Column],
+                        aliases: dict[str, str], default: str) -> None:
+        details = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        for name, messages in details.items():
+            key = aliases.get(name, name)
+            column = columns.get(key) or columns[default]
+            for message in dict.fromkeys(messages):
+                self._error(sheet, row, column, message)
+
+    # ------------------------------------------------------------------ cases
+
+    def cases(self, sheet: Sheet) -> None:
+        rows = self._parse_cases(sheet)
+        for row in self._chain_order(rows):
+            try:
+                with transaction.atomic():
+                    self._apply_case(row)
+            except ValidationError as error:
+                self._service_errors("", row.parsed.row, error, _CASE_COLUMN, _CASE_FIELD_COLUMN, "number")
+            self._tick()
+
+    def _parse_cases(self, sheet: Sheet) -> list[_CaseRow]:
+        present = {column.key for column in sheet.columns.values()}
+        rows: list[_CaseRow] = []
+        seen: dict[tuple[str, str], int] = {}
+        for number, cells in sheet.rows():
+            parsed = parse_row(number, cells, self.people)
+            for column, message in parsed.errors:
+                self._error("", number, column, message)
+            values = parsed.values
+            if not values.get("number") or not values.get("reviewing_body"):
+                self._tick()
+                continue
+            key = _key(values["reviewing_body"], values["number"])
+            if key in seen:
+                self._error("", number, _CASE_COLUMN["number"],
+                            _("与第%(n)d行重复(同一审理机关的同一案号)。") % {"n": seen[key]})
+                self._tick()
+                continue
+            seen[key] = number
+            if parsed.errors:
+                self._tick()
+                continue
+            rows.append(_CaseRow(parsed, key, present))
+        return rows
+
+    def _chain_order(self, rows: list[_CaseRow]) -> list[_CaseRow]:
+        """Rows whose 前序案号 is another row come after it; a 前序案号 found nowhere is an error."""
+        in_file: dict[str, list[_CaseRow]] = {}
+        for row in rows:
+            in_file.setdefault(row.key[1], []).append(row)
+        ordered: list[_CaseRow] = []
+        state: dict[int, str] = {}
+
+        def visit(row: _CaseRow) -> bool:
+            mark = state.get(id(row))
+            if mark == "done":
+                return True
+            if mark == "visiting":
+                self._error("", row.parsed.row, _CASE_COLUMN["previous"], _("案件链接不能形成循环。"))
+                return False
+            state[id(row)] = "visiting"
+            previous = row.parsed.values.get("previous") or ""
+            ok = True
+            if previous:
+                number = normalize_number(previous)
+                parents = [other for other in in_file.get(number, []) if other is not row]
+                stored = self.by_number.get(number, set())
+                if len(parents) + len(stored - {self.by_key.get(p.key) for p in parents}) > 1:
+                    ok = False
+                    self._error("", row.parsed.row, _CASE_COLUMN["previous"],
+                                _("前序案号“%(n)s”对应多个案件,无法确定。") % {"n": previous})
+                elif parents:
+                    ok = visit(parents[0])
+                elif not stored:
+                    ok = False
+                    self._error("", row.parsed.row, _CASE_COLUMN["previous"],
+                                _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": previous})
+            state[id(row)] = "done"
+            if ok:
+                ordered.append(row)
+            else:
+                self._tick()
+            return ok
+
+        for row in rows:
+            visit(row)
+        return ordered
+
+    def _previous(self, values: dict[str, Any]) -> Case | None:
+        number = values.get("previous") or ""
+        if not number:
+            return None
+        (pk,) = self.by_number[normalize_number(number)]
+        return Case.objects.get(pk=pk)
+
+    def _fields(self, row: _CaseRow) -> dict[str, Any]:
+        """The editable facts the row sets (a column missing from the sheet sets nothing)."""
+        values = row.parsed.values
+        fields: dict[str, Any] = {}
+        for key in case_services.EDITABLE_FIELDS:
+            if key == "previous":
+                if "previous" in row.present:
+                    fields["previous"] = self._previous(values)
+            elif key in values:
+                fields[key] = values[key]
+        if fields.get("kind") == Kind.RECONSIDERATION:
+            fields.setdefault("litigation_instance", "")
+        if "procedure" in fields and not fields["procedure"]:
+            fields.pop("procedure")  # empty: the default, 普通程序
+        return fields
+
+    def _apply_case(self, row: _CaseRow) -> None:
+        values = row.parsed.values
+        status = self._target_status(row)
+        handlers = values.get("handlers") or None  # empty cell: leave the handlers as they are
+        pk = self.by_key.get(row.key)
+        fields = self._fields(row)
+        if pk is None:
+            case = case_services.case_create(agency=self.agency, by=self.by, handlers=handlers or (), **fields)
+            self._settle_history(case, status)
+            self.by_key[row.key] = case.pk
+            self.by_number.setdefault(row.key[1], set()).add(case.pk)
+            self.result.created += 1
+            return
+        case = Case.objects.get(pk=pk)
+        # The key matched: the stored spelling of 案号 and 审理机关 stays (brackets, spaces).
+        fields.pop("number", None)
+        fields.pop("reviewing_body", None)
+        if self._update(case, fields, handlers, status):
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    def _target_status(self, row: _CaseRow) -> dict[str, Any] | None:
+        """The row's outcome facts, or None when the sheet has none of those columns."""
+        values = row.parsed.values
+        if not any(key in row.present for key in _STATUS_KEYS):
+            return None
+        target = {key: values.get(key) or None for key in _STATUS_KEYS}
+        target["act_changed"] = bool(values.get("act_changed"))
+        if bool(target["outcome"]) != bool(target["concluded_on"]):
+            column = _CASE_COLUMN["concluded_on" if target["outcome"] else "outcome"]
+            raise ValidationError({column.key: _("已结案件必须同时填写结果和结案日期。")})
+        return target
+
+    def _settle_history(self, case: Case, status: dict[str, Any] | None) -> None:
+        """A concluded case from the ledger: its past deadlines were met; then it is concluded."""
+        if not status:
+            return
+        if status["outcome"]:
+            for deadline in case.deadlines.filter(status=DeadlineStatus.OPEN, due_on__lt=self.today):
+                deadline_complete(deadline=deadline, by=self.by, note=_("台账导入的已结案件:期限已届满,视为按期完成"))
+            case_services.case_conclude(
+                case=case, by=self.by, outcome=status["outcome"], concluded_on=status["concluded_on"],
+                act_changed=status["act_changed"],
+            )
+        elif status["suspended_on"]:
+            case_services.case_suspend(case=case, by=self.by, reason=self.reason, suspended_on=status["suspended_on"])
+
+    def _update(self, case: Case, fields: dict[str, Any], handlers: list[Any] | None,
+                status: dict[str, Any] | None) -> bool:
+        changed = {name: value for name, value in fields.items() if _differs(getattr(case, name), value)}
+        new_handlers = None
+        if handlers is not None and {u.pk for u in handlers} != set(case.handlers.values_list("pk", flat=True)):
+            new_handlers = handlers
+        moves = self._status_moves(case, status)
+        if not changed and new_handlers is None and not moves:
+            return False
+        if "reopen" in moves:
+            case = case_services.case_reopen(case=case, by=self.by, reason=self.reason)
+        if changed or new_handlers is not None:
+            case = case_services.case_update(case=case, by=self.by, data=changed, handlers=new_handlers,
+                                             reason=self.reason)
+        assert status is not None or not moves
+        if "resume" in moves:
+            case = case_services.case_resume(case=case, by=self.by, reason=self.reason)
+        if "conclude" in moves and status is not None:
+            case = case_services.case_conclude(case=case, by=self.by, outcome=status["outcome"],
+                                               concluded_on=status["concluded_on"], act_changed=status["act_changed"])
+        if "suspend" in moves and status is not None:
+            case_services.case_suspend(case=case, by=self.by, reason=self.reason, suspended_on=status["suspended_on"])
+        return True
+
+    @staticmethod
+    def _status_moves(case: Case, status: dict[str, Any] | None) -> list[str]:
+        if status is None:
+            return []
+        now = (case.outcome or None, case.concluded_on, case.act_changed, case.suspended_on)
+        want = (status["outcome"], status["concluded_on"], status["act_changed"], status["suspended_on"])
+        if status["outcome"]:
+            want = (*want[:3], None)
+        if now == want:
+            return []
+        moves: list[str] = []
+        if case.status == Status.CONCLUDED:
+            moves.append("reopen")
+        elif case.status == Status.SUSPENDED:
+            moves.append("resume")
+        if status["outcome"]:
+            moves.append("conclude")
+        elif status["suspended_on"]:
+            moves.append("suspend")
+        return moves
+
+    # ------------------------------------------------------------------ hearings
+
+    def hearings(self, sheet: Sheet) -> None:
+        present = {column.key for column in sheet.columns.values()}
+        stored = Hearing.objects.filter(case__agency=self.agency, archived_at__isnull=True)
+        self.hearing_keys = {(h.case_id, h.kind, h.scheduled_at): h.pk for h in stored.only("case", "kind", "scheduled_at")}
+        seen: dict[tuple[int, str, dt.datetime], int] = {}
+        for number, cells in sheet.rows():
+            parsed = parse_row(number, cells, self.people)
+            for column, message in parsed.errors:
+                self._error(HEARING_SHEET, number, column, message)
+            if not parsed.errors:
+                try:
+                    with transaction.atomic():
+                        self._apply_hearing(parsed, present, seen)
+                except ValidationError as error:
+                    self._service_errors(HEARING_SHEET, number, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN,
+                                         "scheduled_at")
+            self._tick()
+
+    def _hearing_case(self, values: dict[str, Any]) -> Case:
+        number = normalize_number(values["number"])
+        body = values.get("reviewing_body") or ""
+        if body:
+            pk = self.by_key.get(_key(body, values["number"]))
+            candidates = {pk} if pk else set()
+        else:
+            candidates = self.by_number.get(number, set())
+        if not candidates:
+            raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
+        if len(candidates) > 1:
+            raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
+        (pk,) = candidates
+        return Case.objects.get(pk=pk)
+
+    def _apply_hearing(self, parsed: ParsedRow, present: set[str],
+                       seen: dict[tuple[int, str, dt.datetime], int]) -> None:
+        values = parsed.values
+        case = self._hearing_case(values)
+        kind = values.get("kind") or (HearingKind.COURT if case.kind == Kind.LITIGATION else HearingKind.RECONSIDERATION)
+        when = timezone.make_aware(values["scheduled_at"])
+        key = (case.pk, kind, when)
+        if key in seen:
+            raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": seen[key]}})
+        seen[key] = parsed.row
+        pk = self.hearing_keys.get(key)
+        if pk is None:
+            hearing = hearing_services.hearing_schedule(
+                case=case, scheduled_at=when, kind=kind, by=self.by, place=values.get("place", ""),
+                expected_leader=self._expected_leader(values), notes=values.get("notes", ""),
+            )
+            self._hearing_status(hearing, values)
+            self.hearing_keys[key] = hearing.pk
+            self.result.created += 1
+            return
+        hearing = Hearing.objects.select_related("case").get(pk=pk)
+        if self._hearing_update(hearing, values, present):
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    @staticmethod
+    def _expected_leader(values: dict[str, Any]) -> Any:
+        leader = values.get("expected_leader")
+        if leader is None and (values.get("status") or HearingStatus.SCHEDULED) == HearingStatus.SCHEDULED:
+            leader = values.get("responsible_person")  # a ledger's 出庭负责人 before the hearing is the one arranged
+        return leader
+
+    def _hearing_status(self, hearing: Hearing, values: dict[str, Any]) -> Hearing:
+        status = values.get("status") or HearingStatus.SCHEDULED
+        if status == HearingStatus.HELD:
+            return hearing_services.hearing_record(
+                hearing=hearing, by=self.by, responsible_person=values.get("responsible_person"),
+                staff=values.get("staff") or (), lawyer_names=values.get("lawyer_names", ""),
+                absence_reason=values.get("absence_reason", ""), absence_detail=values.get("absence_detail", ""),
+                notes=values.get("notes", ""), allow_missing_proof=True,
+            )
+        if status == HearingStatus.POSTPONED:
+            return hearing_services.hearing_postpone(hearing=hearing, by=self.by, reason=self.reason)
+        if status == HearingStatus.CANCELLED:
+            return hearing_services.hearing_cancel(hearing=hearing, by=self.by, reason=self.reason)
+        return hearing
+
+    def _hearing_update(self, hearing: Hearing, values: dict[str, Any], present: set[str]) -> bool:
+        status = (values.get("status") or hearing.status) if "status" in present else hearing.status
+        fields = {
+            "place": values.get("place", hearing.place) if "place" in present else hearing.place,
+            "expected_leader_id": getattr(self._expected_leader(values), "pk", None)
+            if {"expected_leader", "responsible_person"} & present else hearing.expected_leader_id,
+        }
+        attendance_same = (
+            getattr(values.get("responsible_person"), "pk", None) == hearing.responsible_person_id
+            and {u.pk for u in values.get("staff") or ()} == set(hearing.attending_staff.values_list("pk", flat=True))
+            and values.get("lawyer_names", "") == hearing.lawyer_names
+            and values.get("absence_reason", "") == hearing.absence_reason
+            and values.get("absence_detail", "") == hearing.absence_detail
+        )
+        arrangement_same = fields["place"] == hearing.place and fields["expected_leader_id"] == hearing.expected_leader_id
+        if status == hearing.status and arrangement_same and (status != HearingStatus.HELD or attendance_same):
+            return False
+        if not arrangement_same and hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
+            hearing = hearing_services.hearing_reschedule(
+                hearing=hearing, by=self.by, place=fields["place"],
+                expected_leader=self._expected_leader(values), reason=self.reason,
+            )
+        if status != hearing.status or (status == HearingStatus.HELD and not attendance_same):
+            self._hearing_status(hearing, {**values, "status": status})
+        return True
+
+
+def _differs(current: Any, new: Any) -> bool:
+    if isinstance(current, Case) or isinstance(new, Case):
+        return getattr(current, "pk", None) != getattr(new, "pk", None)
+    if isinstance(current, str) or isinstance(new, str):
+        return (current or "").strip() != (new or "").strip()
+    return current != new
