@@ -62,7 +62,7 @@ def can_read(user: Viewer, agency_id: int) -> bool:
     return ids is None or agency_id in ids
 
 
-def can_import(user: Viewer, agency: Agency) -> bool:
+def can_import(user: Viewer | SystemActor, agency: Agency) -> bool:
     """Ledger imports: legal staff and administrators of the agency itself; the command line (SYSTEM).
 
     Narrower than can_write: an administrator imports into their own agency only (a

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from cases.models.deadlines import CalendarYear, HolidayOverride
@@ -40,9 +40,17 @@ class HolidayRow:
 
 
 def _fingerprint() -> tuple[object, ...]:
-    days = HolidayOverride.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    years = CalendarYear.objects.aggregate(n=Count("id"), latest=Max("loaded_at"))
-    return (days["n"], days["latest"], years["n"], years["latest"])
+    # One query (the cache is checked on every request that shows a deadline, often twice):
+    # both tables' row counts and latest change as scalar subqueries of one SELECT.
+    days, years = HolidayOverride._meta.db_table, CalendarYear._meta.db_table
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {q(days)}), (SELECT MAX({q('updated_at')}) FROM {q(days)}), "
+            f"(SELECT COUNT(*) FROM {q(years)}), (SELECT MAX({q('loaded_at')}) FROM {q(years)})"
+        )
+        row = cursor.fetchone()
+    return tuple(row)
 
 
 def workday_calendar() -> WorkdayCalendar:

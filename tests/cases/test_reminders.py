@@ -352,7 +352,7 @@ def test_the_sweep_reads_in_a_constant_number_of_queries(agency, django_assert_n
     make(1)
     workday_calendar()
     with time_machine.travel(at(DUE), tick=False):
-        with django_assert_num_queries(7) as one:
+        with django_assert_num_queries(6) as one:
             assert len(reminders_due(now=timezone.now())) == 2
         make(9)
         with django_assert_num_queries(len(one.captured_queries)):

@@ -31,7 +31,7 @@ def record_open_suspensions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_ledger_import'),
+        ('cases', '0008_agency_materialized_path'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
