@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cases.choices import Role
-from cases.users import Viewer
+from cases.users import SYSTEM, SystemActor, Viewer
 
 if TYPE_CHECKING:
     from cases.models import Agency, Membership
@@ -62,15 +62,15 @@ def can_read(user: Viewer, agency_id: int) -> bool:
     return ids is None or agency_id in ids
 
 
-def can_import(user: Viewer, agency: Agency) -> bool:
-    """Ledger imports: legal staff and administrators of the agency itself; the command line (None).
+def can_import(user: Viewer | SystemActor, agency: Agency) -> bool:
+    """Ledger imports: legal staff and administrators of the agency itself; the command line (SYSTEM).
 
     Narrower than can_write: an administrator imports into their own agency only (a
     superuser without a membership into any), and leaders never import.
     """
-    if user is None:
+    if user is SYSTEM:
         return True
-    if not user.is_authenticated:
+    if user is None or isinstance(user, SystemActor) or not user.is_authenticated:
         return False
     member = _membership(user)
     if member is None:

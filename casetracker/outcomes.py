@@ -6,6 +6,7 @@ Django models, the statistics queries and the report wording all read it.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -120,7 +121,7 @@ WITHDRAWAL_OUTCOMES: frozenset[Outcome] = frozenset(
 
 
 def outcomes_for(kind: Kind | str, instance: Instance | str | None = None) -> list[Outcome]:
-    """The outcomes a proceeding of this kind (and litigation instance) may end with."""
+    """The outcomes a proceeding of this kind (and litigation instance) may end with (at any date)."""
     allowed = set(OUTCOMES_BY_KIND[Kind(kind)])
     if instance:
         if Instance(instance) is Instance.FIRST:
@@ -136,6 +137,25 @@ def outcome_fits(outcome: Outcome | str, kind: Kind | str, instance: Instance | 
         return Outcome(outcome) in outcomes_for(kind, instance)
     except ValueError:
         return False
+
+
+# D10: the 2014 amendment of the ALL (in force 2015-05-01) abolished the 维持判决 of ALL 1989
+# Art. 54; a first-instance court that finds the act lawful now 判决驳回诉讼请求 (ALL 69).
+UPHELD_JUDGMENT_ABOLISHED_ON = date(2015, 5, 1)
+
+
+def outcome_in_force(
+    outcome: Outcome | str, kind: Kind | str, instance: Instance | str | None, concluded_on: date
+) -> bool:
+    """Whether the law in force on ``concluded_on`` knew this outcome for this proceeding (D10).
+
+    Only the outcomes that changed with the law are refused here; whether the outcome
+    fits the kind at all is ``outcome_fits``.
+    """
+    first_instance = Kind(kind) is Kind.LITIGATION and instance and Instance(instance) is Instance.FIRST
+    if first_instance and outcome == Outcome.UPHELD:
+        return concluded_on < UPHELD_JUDGMENT_ABOLISHED_ON
+    return True
 
 
 def outcomes_in_bucket(bucket: Bucket) -> list[Outcome]:

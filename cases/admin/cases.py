@@ -64,7 +64,7 @@ class CaseAdminForm(forms.ModelForm):
         try:
             # The whole record, including the read-only status and conclusion fields
             # the form leaves out (a receipt moved past the conclusion date).
-            case_validate(self.instance)
+            case_validate(self.instance, handlers=self.cleaned_data.get("handlers"))
         except ValidationError as error:
             add_service_errors(self, error)
 

@@ -10,8 +10,9 @@ from cases.models.hearing import Hearing
 from cases.models.imports import LedgerImport
 from cases.models.reminders import Notification, ReminderDelivery
 from cases.models.reports import YearlyReport
+from cases.models.suspension import Suspension
 
 __all__ = ["Agency", "CalendarFeedToken", "CalendarYear", "Case", "Deadline", "Document", "Hearing", "HolidayOverride", "Membership",
            "Notification", "ReminderDelivery"]
-__all__ += ["LedgerImport", "ReportKind", "YearlyReport"]
+__all__ += ["LedgerImport", "ReportKind", "Suspension", "YearlyReport"]
 __all__ += ["EvidenceItem", "EvidenceSubmission", "FilingTemplate"]

@@ -151,6 +151,7 @@ class Case(ConstraintErrorsOnFields):
         "case_outcome_fits_kind": "outcome",
         "case_act_changed_only_on_withdrawal": "act_changed",
         "case_accepted_not_before_act": "accepted_on",
+        "case_act_not_after_received": "act_date",
         "case_suspended_on_only_when_suspended": "suspended_on",
         "case_number_unique_per_reviewing_body": "number",
         "case_retrial_application_only_for_litigation": "retrial_application_received_on",
@@ -203,6 +204,11 @@ class Case(ConstraintErrorsOnFields):
                 condition=Q(accepted_on__isnull=True) | Q(accepted_on__gte=F("act_date")) | Q(act_date__isnull=True),
                 name="case_accepted_not_before_act",
                 violation_error_message=_("受理日期不能早于行政行为作出日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(act_date__isnull=True) | Q(act_date__lte=F("received_on")),
+                name="case_act_not_after_received",
+                violation_error_message=_("行政行为作出日期不能晚于收到复议申请书副本/起诉状副本日期。"),
             ),
             models.CheckConstraint(
                 condition=Q(suspended_on__isnull=True) | Q(status=Status.SUSPENDED),

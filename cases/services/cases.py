@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,12 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import Kind, Status
-from cases.models import Agency, Case
+from cases.choices import HearingStatus, Kind, Status
+from cases.models import Agency, Case, Hearing, Membership, Suspension
+from cases.services.case_rules import Errors, chain_errors, date_errors, handler_errors
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from cases.services.dates import future_error, window_error
 from cases.services.deadlines import deadlines_check, deadlines_sync
-from cases.users import Actor
-from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits
+from cases.services.hearings import hearing_cancel
+from cases.users import Actor, acting_user
+from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits, outcome_in_force
 
 # Fields a user may set on create or edit; status and outcome move only through
 # the services below, so a form or serializer can never conclude a case by accident.
@@ -30,48 +33,40 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_previous(case: Case) -> None:
-    previous = case.previous
-    if previous is None:
-        return
-    if previous.pk == case.pk:
-        raise ValidationError({"previous": _("不能把案件链接到它自己。")})
-    if previous.agency_id != case.agency_id:
-        raise ValidationError({"previous": _("前一程序必须属于同一机关。")})
-    seen = {case.pk}
-    node: Case | None = previous
-    while node is not None:
-        if node.pk in seen:
-            raise ValidationError({"previous": _("案件链接不能形成循环。")})
-        seen.add(node.pk)
-        node = node.previous
-
-
-def _check_facts(case: Case) -> None:
+def _check_facts(case: Case) -> Errors:
     """Facts a deadline needs together: a served decision needs its form (ALL 85: 15 or 10 days)."""
     if case.kind == Kind.LITIGATION and case.judgment_served_on and not case.judgment_form:
-        raise ValidationError(
-            {"judgment_form": _("填写了裁判文书送达日期的,请选择是判决还是裁定(上诉期分别为15日、10日)。")}
-        )
+        return {"judgment_form": [_("填写了裁判文书送达日期的,请选择是判决还是裁定(上诉期分别为15日、10日)。")]}
+    return {}
 
 
-def case_validate(case: Case) -> None:
+def _merge(errors: Errors, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+
+
+def case_validate(case: Case, *, handlers: Iterable[Any] | None = None) -> None:
     """Every check a case's facts must pass before a service saves them (saves nothing).
 
-    The record's own rules (field values, the named constraints), the chain link, and
-    facts a statutory period can be computed from. Forms (the admin's too) call it so
-    the messages land on their fields instead of failing the save.
+    The record's own rules (field values, the named constraints), the chain link, the
+    handlers, the dates that cannot be, and facts a statutory period can be computed
+    from. The services call it before every save; forms (the admin's too) may call it
+    first so the messages land on their fields.
     """
-    errors: dict[str, list[str]] = {}
-    checks: tuple[Callable[[], None], ...] = (
-        case.full_clean, lambda: _check_previous(case), lambda: _check_facts(case), lambda: deadlines_check(case),
-    )
-    for check in checks:
+    errors: Errors = {}
+    try:
+        case.full_clean()
+    except ValidationError as error:
+        _merge(errors, error)
+    impossible_dates = date_errors(case)
+    for found in (chain_errors(case), handler_errors(case, handlers), impossible_dates, _check_facts(case)):
+        for field, messages in found.items():
+            errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+    if not impossible_dates:  # a period is computed only from dates that can be
         try:
-            check()
+            deadlines_check(case)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+            _merge(errors, error)
     if errors:
         raise ValidationError(errors)
 
@@ -88,10 +83,12 @@ def case_create(
     case = Case(agency=agency, **fields)
     if case.number and not case.number_year:
         case.number_year = _year_in_number(case.number)
-    _check_previous(case)
-    _check_facts(case)
+    # No handler named: the author handles it, when they belong to the agency (an administrator may not).
+    user = acting_user(by)
+    author = user if user and Membership.objects.filter(user=user, agency=agency).exists() else None
+    handler_list = list(handlers) or ([author] if author else [])
+    case_validate(case, handlers=handler_list)
     save_with_history(case, by=by, reason=_("登记案件"))
-    handler_list = list(handlers) or ([by] if by is not None and getattr(by, "pk", None) else [])
     if handler_list:
         case.handlers.set(handler_list)
     deadlines_sync(case=case, by=by)
@@ -120,15 +117,48 @@ def case_update(
     if "number" in changed and "number_year" not in data:
         case.number_year = _year_in_number(case.number)
         changed.append("number_year")
-    _check_previous(case)
-    _check_facts(case)
+    handler_list = list(handlers) if handlers is not None else None
+    case_validate(case, handlers=handler_list)
     if changed:
         save_with_history(case, by=by, reason=reason or _("修改案件信息"), update_fields=changed)
-    if handlers is not None:
-        case.handlers.set(list(handlers))
+    if handler_list is not None:
+        case.handlers.set(handler_list)
     if changed:
         deadlines_sync(case=case, by=by)
     return case
+
+
+def _conclusion_errors(case: Case, outcome: str, concluded_on: dt.date, act_changed: bool) -> Errors:
+    errors: Errors = {}
+    instance = case.litigation_instance or None
+    if not outcome_fits(outcome, case.kind, instance):
+        errors["outcome"] = [_("结果“%(o)s”不适用于该类案件。") % {"o": outcome}]
+    elif not outcome_in_force(outcome, case.kind, instance, concluded_on):
+        # D10: ALL 1989 Art. 54's 维持判决 ended on 2015-05-01 (ALL 69 判决驳回诉讼请求).
+        errors["outcome"] = [_(
+            "2015年5月1日起一审判决不再“维持”被诉行政行为：请选择“判决驳回诉讼请求”（行政诉讼法第六十九条）。"
+        )]
+    if act_changed and outcome not in {o.value for o in WITHDRAWAL_OUTCOMES}:
+        errors["act_changed"] = [_("“我局先行改变行政行为”仅适用于撤回或撤诉。")]
+    label = str(Case._meta.get_field("concluded_on").verbose_name)
+    problem = window_error(concluded_on, label) or future_error(concluded_on, label)
+    if problem:
+        errors["concluded_on"] = [problem]
+    return errors
+
+
+def _close_suspension(case: Case, on: dt.date, by: Actor, note: str) -> None:
+    """End the open 中止 record of the case on ``on`` (resumed, or concluded while suspended)."""
+    suspension = Suspension.objects.select_for_update().filter(case=case, resumed_on__isnull=True).first()
+    if suspension is None:
+        return
+    if on < suspension.suspended_on:
+        label = str(Case._meta.get_field("suspended_on").verbose_name)
+        raise ValidationError({"resumed_on": _("恢复或结案日期不能早于%(f)s（%(d)s）。") % {
+            "f": label, "d": suspension.suspended_on.isoformat(),
+        }})
+    suspension.resumed_on, suspension.resume_note = on, note
+    save_with_history(suspension, by=by, reason=note or _("恢复审理"), update_fields=["resumed_on", "resume_note"])
 
 
 @transaction.atomic
@@ -140,19 +170,24 @@ def case_conclude(
     by: Actor,
     act_changed: bool = False,
     decision_number: str = "",
+    cancel_hearings: bool = False,
     expected_version: int | None = None,
 ) -> Case:
-    """Record how a proceeding ended (D8); only an open case can be concluded."""
+    """Record how a proceeding ended (D8, D10); only an open case can be concluded.
+
+    ``cancel_hearings`` cancels the hearings still scheduled or postponed (the pages
+    offer it when a case concludes); either way a concluded case's hearings are no
+    longer reminded.
+    """
     ensure_can_write(by, case.agency_id)
     case = lock(case, expected_version=expected_version)
     if case.status == Status.CONCLUDED:
         raise ValidationError({"status": _("案件已结案;如需更改结果,请先重新打开。")})
-    if not outcome_fits(outcome, case.kind, case.litigation_instance or None):
-        raise ValidationError({"outcome": _("结果“%(o)s”不适用于该类案件。") % {"o": outcome}})
-    if act_changed and outcome not in {o.value for o in WITHDRAWAL_OUTCOMES}:
-        raise ValidationError({"act_changed": _("“我局先行改变行政行为”仅适用于撤回或撤诉。")})
-    if concluded_on > timezone.localdate():
-        raise ValidationError({"concluded_on": _("结案日期不能晚于今天。")})
+    errors = _conclusion_errors(case, outcome, concluded_on, act_changed)
+    if errors:
+        raise ValidationError(errors)
+    if case.status == Status.SUSPENDED:
+        _close_suspension(case, concluded_on, by, _("中止期间结案"))
     case.status, case.outcome, case.concluded_on = Status.CONCLUDED, outcome, concluded_on
     case.act_changed, case.suspended_on = act_changed, None
     fields = ["status", "outcome", "concluded_on", "act_changed", "suspended_on"]
@@ -161,7 +196,18 @@ def case_conclude(
         fields.append("decision_number")
     save_with_history(case, by=by, reason=_("结案:%(o)s") % {"o": case.get_outcome_display()}, update_fields=fields)
     deadlines_sync(case=case, by=by)
+    if cancel_hearings:
+        for hearing in open_hearings(case):
+            hearing_cancel(hearing=hearing, by=by, reason=_("案件已结案"))
     return case
+
+
+def open_hearings(case: Case) -> list[Hearing]:
+    """Hearings of the case still on the calendar (scheduled or postponed), offered for cancellation."""
+    return list(
+        case.hearings.filter(archived_at__isnull=True, status__in=[HearingStatus.SCHEDULED, HearingStatus.POSTPONED])
+        .order_by("scheduled_at", "id")
+    )
 
 
 @transaction.atomic
@@ -169,29 +215,53 @@ def case_suspend(
     *, case: Case, by: Actor, reason: str, suspended_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """中止 (ARL 39 / ALL): the case stays pending in the figures (D2)."""
+    """中止 (ARL 39 / ALL): the case stays pending in the figures (D2); the pair is kept as a record."""
     ensure_can_write(by, case.agency_id)
     reason = require_reason(reason)
     case = lock(case, expected_version=expected_version)
     if case.status != Status.PENDING:
         raise ValidationError({"status": _("只有未结案件可以中止。")})
-    case.status, case.suspended_on = Status.SUSPENDED, suspended_on or timezone.localdate()
+    day = suspended_on or timezone.localdate()
+    label = str(Case._meta.get_field("suspended_on").verbose_name)
+    problem = window_error(day, label) or future_error(day, label)
+    if not problem and day < case.received_on:
+        problem = _("%(f)s（%(d)s）不能早于收到日期（%(r)s）。") % {
+            "f": label, "d": day.isoformat(), "r": case.received_on.isoformat(),
+        }
+    if problem:
+        raise ValidationError({"suspended_on": problem})
+    last = Suspension.objects.filter(case=case, resumed_on__gt=day).order_by("-resumed_on").first()
+    if last is not None:
+        raise ValidationError({"suspended_on": _("%(f)s（%(d)s）不能早于上一次恢复审理的日期（%(r)s）。") % {
+            "f": label, "d": day.isoformat(), "r": last.resumed_on.isoformat() if last.resumed_on else "",
+        }})
+    case.status, case.suspended_on = Status.SUSPENDED, day
     save_with_history(case, by=by, reason=_("中止:%(r)s") % {"r": reason}, update_fields=["status", "suspended_on"])
+    suspension = Suspension(case=case, suspended_on=day, reason=reason, created_by=acting_user(by))
+    save_with_history(suspension, by=by, reason=_("中止:%(r)s") % {"r": reason})
     return case
 
 
 @transaction.atomic
 def case_resume(
-    *, case: Case, by: Actor, reason: str = "", expected_version: int | None = None
+    *, case: Case, by: Actor, reason: str = "", resumed_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Case:
-    """恢复审理 after a suspension."""
+    """恢复审理 after a suspension: the 中止 record gets its end; the bodies' limits move on by its days."""
     ensure_can_write(by, case.agency_id)
     case = lock(case, expected_version=expected_version)
     if case.status != Status.SUSPENDED:
         raise ValidationError({"status": _("只有中止的案件可以恢复。")})
+    day = resumed_on or timezone.localdate()
+    label = str(Suspension._meta.get_field("resumed_on").verbose_name)
+    problem = window_error(day, label) or future_error(day, label)
+    if problem:
+        raise ValidationError({"resumed_on": problem})
+    _close_suspension(case, day, by, reason.strip())
     case.status, case.suspended_on = Status.PENDING, None
     note = _("恢复审理") + (f":{reason.strip()}" if reason.strip() else "")
     save_with_history(case, by=by, reason=note, update_fields=["status", "suspended_on"])
+    deadlines_sync(case=case, by=by)
     return case
 
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the services: permission checks, version locks, history notes."""
+"""Helpers shared by the services: the acting user, permission checks, version locks, history notes."""
 
 from __future__ import annotations
 
@@ -11,13 +11,21 @@ from django.utils.translation import gettext as _
 from cases.errors import StaleVersion
 from cases.permissions import can_write
 from cases.text import refuse_control_characters
-from cases.users import Actor
+from cases.users import SYSTEM as SYSTEM
+from cases.users import Actor, SystemActor
 
 M = TypeVar("M", bound=models.Model)
 
 
-def ensure_can_write(user: Actor, agency_id: int) -> None:
-    if user is not None and not can_write(user, agency_id):
+def is_system(by: Actor | None) -> bool:
+    return by is SYSTEM
+
+
+def ensure_can_write(user: Actor | None, agency_id: int) -> None:
+    """Refuse a write the actor may not make; SYSTEM may, ``None`` (a forgotten actor) may not."""
+    if user is SYSTEM:
+        return
+    if user is None or isinstance(user, SystemActor) or not can_write(user, agency_id):
         raise PermissionDenied(_("您无权修改该机关的案件。"))
 
 
@@ -42,7 +50,7 @@ def save_with_history(
         instance.version += 1
         update_fields = sorted(set(update_fields) | {"version", "updated_at"})
     instance._change_reason = reason  # type: ignore[attr-defined]
-    if by is not None and getattr(by, "is_authenticated", False):
+    if getattr(by, "is_authenticated", False):
         instance._history_user = by  # type: ignore[attr-defined]
     instance.save(update_fields=update_fields)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from django.core.exceptions import ValidationError
@@ -30,11 +30,14 @@ from cases.models import Case
 from cases.models.deadlines import Deadline, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
 from cases.services.calendar import workday_calendar
+from cases.services.case_rules import suspended_days
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
-from cases.users import Actor
+from cases.services.dates import check_window
+from cases.users import Actor, acting_user
 from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
 from casetracker.periods import (
     MANUAL,
+    Duty,
     Period,
     Rule,
     RuleError,
@@ -143,6 +146,18 @@ def _compute(
             }  # fmt: skip
             raise ValidationError({"procedure": message}) from None
         raise ValidationError({field: not_in_force_message(exc)}) from None
+
+
+# The limits of the reviewing body and the court stand still while the case is suspended.
+_BODY_DUTIES: Final = frozenset({Duty.REVIEWING_BODY, Duty.COURT})
+
+
+def _with_suspensions(period: Period, case_id: int) -> Period:
+    """Extend a reviewing body's or court's limit by the days the case was suspended (docs/rules.md)."""
+    if period.rule.duty not in _BODY_DUTIES:
+        return period
+    days = suspended_days(case_id, since=period.trigger)
+    return replace(period, due=period.due + dt.timedelta(days=days)) if days else period
 
 
 def deadline_compute(
@@ -276,7 +291,7 @@ def _stored_trigger(deadline: Deadline) -> Trigger | None:
 def _recompute(deadline: Deadline, trigger: Trigger, calendar: WorkdayCalendar, by: Actor, why: str) -> bool:
     """Recompute one open computed deadline from its trigger; save with history if it moved."""
     day = trigger.day
-    period = _period(get_rule(deadline.rule), trigger, calendar)
+    period = _with_suspensions(_period(get_rule(deadline.rule), trigger, calendar), deadline.case_id)
     old = (deadline.trigger_on, deadline.due_on, deadline.provisional, deadline.rule_version)
     if old == (day, period.due, period.provisional, period.version.code):
         return False
@@ -294,7 +309,7 @@ def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: 
     deadline.status, deadline.close_note, deadline.auto_closed = status, note, auto
     is_open = status == DeadlineStatus.OPEN
     deadline.closed_at = None if is_open else timezone.now()
-    deadline.closed_by = by if not is_open and getattr(by, "is_authenticated", False) else None
+    deadline.closed_by = None if is_open else acting_user(by)
     reason = note or deadline.get_status_display()
     save_with_history(deadline, by=by, reason=reason, update_fields=_STATUS_FIELDS)
 
@@ -337,7 +352,7 @@ def _sync_one(
 
 
 def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
-    period = _period(rule, trigger, calendar)
+    period = _with_suspensions(_period(rule, trigger, calendar), case.pk)
     deadline = Deadline(
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
         due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
@@ -400,6 +415,7 @@ def deadlines_recompute(
 
 def _check_due(due_on: dt.date | str, trigger_on: dt.date | None) -> dt.date:
     due = parse_date(due_on, "due_on")
+    check_window(due, field="due_on", label=str(Deadline._meta.get_field("due_on").verbose_name))
     if due.year < FIRST_YEAR:
         raise ValidationError({"due_on": _("届满日不能早于 2004 年。")})
     if trigger_on is not None and due <= trigger_on:

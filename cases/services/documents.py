@@ -15,7 +15,7 @@ from cases.models import Case, Document
 from cases.services.cases import case_update
 from cases.services.common import ensure_can_write, require_reason, save_with_history
 from cases.uploads import validate_upload
-from cases.users import Actor
+from cases.users import Actor, acting_user
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def document_upload(
         raise ValidationError(errors)
     document = Document(
         case=case, title=title, file=file, kind=kind or DocumentKind.OTHER, dated_on=dated_on,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+        uploaded_by=acting_user(by),
     )
     save_with_history(document, by=by, reason=_("上传文书"))
     return document

@@ -21,7 +21,7 @@ from cases.choices_defence import EvidenceGroup
 from cases.models import Case, Deadline, Document, EvidenceItem, EvidenceSubmission
 from cases.models.deadlines import DeadlineStatus
 from cases.services.common import ensure_can_write, save_with_history
-from cases.users import Actor
+from cases.users import Actor, acting_user
 
 __all__ = [
     "DEFENCE_RULES",
@@ -196,7 +196,7 @@ def evidence_submit(*, case: Case, by: Actor, submitted_on: dt.date, note: str =
     submission = EvidenceSubmission(
         case=case, submitted_on=submitted_on, due_on=due_on, late=bool(due_on and submitted_on > due_on),
         supplementary=EvidenceSubmission.objects.filter(case=case).exists(), items_count=len(pending),
-        note=(note or "").strip(), recorded_by=by if getattr(by, "pk", None) else None,
+        note=(note or "").strip(), recorded_by=acting_user(by),
     )
     reason = _("补充提交证据") if submission.supplementary else _("提交证据")
     save_with_history(submission, by=by, reason=reason)

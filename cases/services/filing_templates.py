@@ -21,13 +21,15 @@ from cases.models import Agency, FilingTemplate
 from cases.permissions import is_admin
 from cases.services.common import save_with_history
 from cases.uploads import TEMPLATE_TYPES, validate_upload
-from cases.users import Actor
+from cases.users import SYSTEM, Actor, SystemActor, acting_user
 
 __all__ = ["filing_template_revert", "filing_template_upload"]
 
 
 def _ensure_admin(by: Actor) -> None:
-    if by is not None and not is_admin(by):
+    if by is SYSTEM:
+        return
+    if by is None or isinstance(by, SystemActor) or not is_admin(by):
         raise PermissionDenied(_("只有管理员可以更换文书模板。"))
 
 
@@ -65,7 +67,7 @@ def filing_template_upload(*, agency: Agency, code: str, file: UploadedFile[byte
     _check_template(filing, file)
     _archive_active(agency, filing, by=by, reason=_("被新上传的模板替换"))
     template = FilingTemplate(agency=agency, code=filing, file=file,
-                              uploaded_by=by if getattr(by, "pk", None) else None)
+                              uploaded_by=acting_user(by))
     save_with_history(template, by=by, reason=_("上传自定义模板"))
     return template
 

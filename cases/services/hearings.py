@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import AbsenceReason, HearingKind, HearingStatus
+from cases.choices import AbsenceReason, HearingKind, HearingStatus, Kind
 from cases.models import Case, Hearing, Membership
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
+from cases.services.dates import window_error
 from cases.uploads import validate_upload
-from cases.users import Actor
+from cases.users import Actor, acting_user
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,6 +32,50 @@ def _check_expected_leader(leader: Any, case: Case) -> None:
         raise ValidationError({"expected_leader": _("拟出庭负责人必须是本机关计入负责人的领导(出庭应诉规定第2条)。")})
 
 
+# D11: a court hearing (庭审) belongs to a lawsuit, a 听证 to a reconsideration; "other"
+# (a mediation talk, an evidence exchange) can happen in either.
+HEARING_KINDS_OF: dict[str, frozenset[str]] = {
+    Kind.LITIGATION: frozenset({HearingKind.COURT, HearingKind.OTHER}),
+    Kind.RECONSIDERATION: frozenset({HearingKind.RECONSIDERATION, HearingKind.OTHER}),
+}
+
+
+def hearing_kinds_for(case: Case) -> list[str]:
+    """The hearing kinds the case's kind allows, in the order of the choices (forms offer only these)."""
+    allowed = HEARING_KINDS_OF.get(case.kind, frozenset(HearingKind.values))
+    return [kind for kind in HearingKind.values if kind in allowed]
+
+
+def _kind_error(kind: str, case: Case) -> str | None:
+    if kind in hearing_kinds_for(case):
+        return None
+    return _("“%(h)s”不适用于%(c)s案件：行政诉讼开庭为“庭审”，行政复议为“复议听证”。") % {
+        "h": HearingKind(kind).label if kind in HearingKind.values else kind, "c": case.get_kind_display(),
+    }
+
+
+def _time_error(scheduled_at: dt.datetime, case: Case) -> str | None:
+    """A hearing lies in the sane window and not before the bureau received the case (D11)."""
+    label = str(Hearing._meta.get_field("scheduled_at").verbose_name)
+    problem = window_error(scheduled_at, label)
+    if problem:
+        return problem
+    day = timezone.localtime(scheduled_at).date()
+    if day < case.received_on:
+        return _("%(f)s（%(d)s）不能早于收到案件的日期（%(r)s）。") % {
+            "f": label, "d": day.isoformat(), "r": case.received_on.isoformat(),
+        }
+    return None
+
+
+def _check_schedule(case: Case, kind: str, scheduled_at: dt.datetime) -> None:
+    errors = {field: [message] for field, message in (
+        ("kind", _kind_error(kind, case)), ("scheduled_at", _time_error(scheduled_at, case)),
+    ) if message}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def hearing_schedule(
     *, case: Case, scheduled_at: dt.datetime, by: Actor, kind: str = HearingKind.COURT,
@@ -38,6 +83,7 @@ def hearing_schedule(
 ) -> Hearing:
     """Put a hearing on the calendar; reminders and leader arrangements follow it."""
     ensure_can_write(by, case.agency_id)
+    _check_schedule(case, kind, scheduled_at)
     _check_expected_leader(expected_leader, case)
     hearing = Hearing(
         case=case, kind=kind, scheduled_at=scheduled_at, place=place,
@@ -58,7 +104,10 @@ def hearing_reschedule(
     if hearing.status not in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
         raise ValidationError({"status": _("已开庭或已取消的庭审不能改期。")})
     fields: list[str] = []
-    if scheduled_at is not None and scheduled_at != hearing.scheduled_at:
+    if scheduled_at is not None and (scheduled_at != hearing.scheduled_at or hearing.status == HearingStatus.POSTPONED):
+        problem = _time_error(scheduled_at, hearing.case)
+        if problem:
+            raise ValidationError({"scheduled_at": problem})
         hearing.scheduled_at, hearing.status = scheduled_at, HearingStatus.SCHEDULED
         fields += ["scheduled_at", "status"]
     if place is not None and place != hearing.place:
@@ -102,10 +151,14 @@ def hearing_record(
     hearing = lock(hearing, expected_version=expected_version)
     staff = list(staff)
     errors: dict[str, list[str]] = {}
-    if hearing.status in (HearingStatus.CANCELLED,):
+    if hearing.status == HearingStatus.CANCELLED:
         errors["status"] = [_("已取消的庭审不能记录出庭情况。")]
-    if hearing.scheduled_at > timezone.now():
-        errors["scheduled_at"] = [_("庭审尚未开始,不能记录为已开庭。")]
+    elif hearing.status == HearingStatus.POSTPONED:
+        errors["status"] = [_("该庭审已延期：请先改期（填写实际开庭时间），再记录为已开庭。")]
+    elif hearing.scheduled_at > timezone.now():
+        label = str(Hearing._meta.get_field("scheduled_at").verbose_name)
+        at = timezone.localtime(hearing.scheduled_at)
+        errors["scheduled_at"] = [_("%(f)s（%(at)s）尚未到来，不能记录为已开庭。") % {"f": label, "at": f"{at:%Y-%m-%d %H:%M}"}]
     if responsible_person is not None and _responsible_member(responsible_person, case) is None:
         errors["responsible_person"] = [_("出庭负责人必须是本机关的正职、副职、分管或参与分管的负责人(出庭应诉规定第2条)。")]
     own_staff = set(Membership.objects.filter(agency_id=case.agency_id, user__in=staff).values_list("user_id", flat=True))
@@ -134,7 +187,7 @@ def hearing_record(
     if absence_proof:
         hearing.absence_proof = absence_proof
     hearing.notes = notes or hearing.notes
-    hearing.recorded_by = by if getattr(by, "pk", None) else None
+    hearing.recorded_by = acting_user(by)
     fields = [
         "status", "responsible_person", "bureau_appeared", "lawyer_names", "absence_reason",
         "absence_detail", "absence_proof", "notes", "recorded_by",

@@ -16,7 +16,7 @@ from cases.permissions import is_admin
 from cases.services.calendar import HolidayRow, invalidate_calendar, workday_calendar
 from cases.services.common import save_with_history
 from cases.services.deadlines import deadlines_recompute
-from cases.users import Actor
+from cases.users import Actor, SystemActor
 from casetracker.calendar import FIRST_YEAR
 
 __all__ = ["HolidayLoadResult", "holiday_override_delete", "holiday_override_set", "holidays_load"]
@@ -35,8 +35,8 @@ class HolidayLoadResult:
 
 
 def _ensure_admin(by: Actor) -> None:
-    # by=None is the command line, run by whoever operates the server.
-    if by is not None and not is_admin(by):
+    # SYSTEM is the command line, run by whoever operates the server.
+    if not isinstance(by, SystemActor) and not is_admin(by):
         raise PermissionDenied(_("只有管理员可以维护节假日安排。"))
 
 

@@ -470,7 +470,7 @@ class _Run:
             return False
         if not arrangement_same and hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
             hearing = hearing_services.hearing_reschedule(
-                hearing=hearing, by=self.by, place=fields["place"],
+                hearing=hearing, by=self.by, place=None if fields["place"] is None else str(fields["place"]),
                 expected_leader=self._expected_leader(values), reason=self.reason,
             )
         if status != hearing.status or (status == HearingStatus.HELD and not attendance_same):
@@ -482,5 +482,5 @@ def _differs(current: Any, new: Any) -> bool:
     if isinstance(current, Case) or isinstance(new, Case):
         return getattr(current, "pk", None) != getattr(new, "pk", None)
     if isinstance(current, str) or isinstance(new, str):
-        return (current or "").strip() != (new or "").strip()
-    return current != new
+        return bool((current or "").strip() != (new or "").strip())
+    return bool(current != new)

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.choices import HearingKind, HearingStatus
+from cases.choices import HearingKind, HearingStatus, Status
 from cases.models import Deadline, Hearing, Membership
 from cases.models.reminders import ReminderChannel
 from cases.people import person_name
@@ -277,6 +277,7 @@ def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[dict[str, Any]
     rows = (
         Hearing.objects.active()
         .filter(status=HearingStatus.SCHEDULED, scheduled_at__gt=now)
+        .exclude(case__status=Status.CONCLUDED)  # D11: a concluded case's hearings are not reminded
         .filter(scheduled_at__date__lte=today + dt.timedelta(days=ahead))
         .order_by("id")
         .values(*_SUBJECT, "kind", "scheduled_at", "place", "expected_leader_id")

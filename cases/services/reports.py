@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Agency, ReportKind, YearlyReport
 from cases.querysets.statistics import REPORT_TIMEZONE, case_rows, validate_year, year_figures
-from cases.services.common import ensure_can_write
-from cases.users import Actor
+from cases.services.common import SYSTEM, ensure_can_write
+from cases.users import Actor, acting_user
 from casetracker.report import figures_diff, text_en, text_zh
 
 YEAR_END_JOB = "cases.tasks.yearly_reports_generate"
@@ -60,7 +60,7 @@ def _create_version(*, agency: Agency, year: int, kind: str, by: Actor, job: str
     last = YearlyReport.objects.filter(agency=agency, year=year).aggregate(v=Max("version"))["v"] or 0
     report = YearlyReport(
         agency=agency, year=year, version=last + 1, kind=kind,
-        generated_by=by if getattr(by, "pk", None) else None, generated_by_job=job[:100],
+        generated_by=acting_user(by), generated_by_job=job[:100],
         **_contents(agency, year),
     )
     report.full_clean()
@@ -69,7 +69,7 @@ def _create_version(*, agency: Agency, year: int, kind: str, by: Actor, job: str
 
 
 @transaction.atomic
-def yearly_report_generate(*, agency: Agency, year: int, by: Actor = None, job: str = "") -> YearlyReport:
+def yearly_report_generate(*, agency: Agency, year: int, by: Actor, job: str = "") -> YearlyReport:
     """Add a new on-demand version of the agency's report for the year; never changes an older one."""
     ensure_can_write(by, agency.pk)
     year = _checked_year(year)
@@ -82,7 +82,7 @@ def _year_end_for(agency: Agency, year: int) -> YearlyReport | None:
             Agency.objects.select_for_update().filter(pk=agency.pk).first()
             if YearlyReport.objects.filter(agency=agency, year=year, kind=ReportKind.YEAR_END).exists():
                 return None
-            return _create_version(agency=agency, year=year, kind=ReportKind.YEAR_END, by=None, job=YEAR_END_JOB)
+            return _create_version(agency=agency, year=year, kind=ReportKind.YEAR_END, by=SYSTEM, job=YEAR_END_JOB)
     except IntegrityError:
         # Another worker froze this agency's year between our check and insert: nothing left to do.
         return None

@@ -23,7 +23,7 @@ def api_tokens_of(*, user: Any) -> list[Token]:
 def api_token_revoke(*, user: Any) -> int:
     """End the user's API tokens; scripts using them get 401 from the next request. Returns how many ended."""
     deleted, _per_model = Token.objects.filter(user=user).delete()
-    return deleted
+    return int(deleted)
 
 
 class PasswordChangeRevokesTokens:

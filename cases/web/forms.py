@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AbsenceReason, HearingKind, Kind, Procedure, Status
 from cases.choices_defence import DocumentKind
-from cases.models import Agency, Case, Membership
+from cases.models import Agency, Case, Hearing, Membership
 from cases.permissions import writable_agency_ids
-from cases.services.cases import EDITABLE_FIELDS
+from cases.services.cases import EDITABLE_FIELDS, open_hearings
+from cases.services.dates import window_error
 from cases.services.deadlines import simplified_procedure_available
+from cases.services.hearings import hearing_kinds_for
 from cases.web.templatetags.casetracker_web import outcome_label, person
 from casetracker.outcomes import outcomes_for
 
@@ -24,9 +26,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MAX_ID = 2**31 - 1
 HEARING_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-# Hearings are entered for the near past or future; a year outside this range is a typo
-# (and year 1 cannot even be converted to UTC for the database).
-_HEARING_YEARS = (2000, 2100)
 
 
 def people(queryset: Any) -> Any:
@@ -135,10 +134,9 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        kind, instance = data.get("kind"), data.get("litigation_instance")
-        if kind == Kind.LITIGATION and not instance:
-            self.add_error("litigation_instance", _("行政诉讼案件必须选择审级。"))
-        if kind == Kind.RECONSIDERATION:
+        # The instance select stays on the page for a reconsideration (scripts hide it);
+        # whatever it still holds is not part of a reconsideration. The rules are the service's.
+        if data.get("kind") == Kind.RECONSIDERATION:
             data["litigation_instance"] = ""
         return data
 
@@ -164,6 +162,7 @@ class ConcludeForm(VersionedForm):
         help_text=_("仅撤回/撤诉结案时适用(行政诉讼法第62条)。"),
     )
     decision_number = forms.CharField(label=_("决定书/裁判文书号"), max_length=100, required=False)
+    cancel_hearings = forms.BooleanField(label=_("同时取消本案尚未开庭的庭审/听证"), required=False, initial=True)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,6 +171,13 @@ class ConcludeForm(VersionedForm):
         self.fields["concluded_on"].initial = timezone.localdate()
         self.fields["decision_number"].initial = case.decision_number
         self.fields["version"].initial = case.version
+        # D11: a concluding case's hearings still on the calendar are offered for cancellation.
+        hearings = open_hearings(case)
+        if hearings:
+            when = "、".join(f"{timezone.localtime(h.scheduled_at):%Y-%m-%d %H:%M}" for h in hearings)
+            self.fields["cancel_hearings"].help_text = _("尚未开庭：%(w)s") % {"w": when}
+        else:
+            del self.fields["cancel_hearings"]
 
 
 class SuspendForm(VersionedForm):
@@ -180,6 +186,7 @@ class SuspendForm(VersionedForm):
 
 
 class ResumeForm(VersionedForm):
+    resumed_on = forms.DateField(label=_("恢复日期"), widget=DATE, required=False)
     reason = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -188,10 +195,10 @@ class ReopenForm(VersionedForm):
 
 
 def _bounded_hearing_time(value: Any) -> Any:
-    if value is not None and not _HEARING_YEARS[0] <= value.year <= _HEARING_YEARS[1]:
-        raise forms.ValidationError(
-            _("时间必须在 %(a)d 年至 %(b)d 年之间。") % {"a": _HEARING_YEARS[0], "b": _HEARING_YEARS[1]}
-        )
+    # The services' window, checked here already: year 1 cannot even be converted to UTC.
+    message = window_error(value, str(Hearing._meta.get_field("scheduled_at").verbose_name))
+    if message:
+        raise forms.ValidationError(message)
     return value
 
 
@@ -206,8 +213,9 @@ class HearingScheduleForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expected_leader"].queryset = responsible_people(case.agency_id)
-        if case.kind == Kind.RECONSIDERATION:
-            self.fields["kind"].initial = HearingKind.RECONSIDERATION
+        kinds = hearing_kinds_for(case)
+        self.fields["kind"].choices = [(k, HearingKind(k).label) for k in kinds]
+        self.fields["kind"].initial = kinds[0]
 
     def clean_scheduled_at(self) -> Any:
         return _bounded_hearing_time(self.cleaned_data.get("scheduled_at"))

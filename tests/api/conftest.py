@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from cases.choices import Role
 from cases.models import Agency, Deadline
+from cases.services.common import SYSTEM
 from tests.factories import CaseFactory, HearingFactory, member
 
 
@@ -76,7 +77,7 @@ def _notifications(agency: Agency, n: int, owner: Any) -> list[Any]:
 def _reports(agency: Agency, n: int, owner: Any) -> list[Any]:
     from cases.services.reports import yearly_report_generate
 
-    return [yearly_report_generate(agency=agency, year=2021) for _ in range(n)]
+    return [yearly_report_generate(agency=agency, year=2021, by=SYSTEM) for _ in range(n)]
 
 
 #: basename -> maker(agency, n, owner) returning n objects of that resource in the agency;

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from cases.choices import LeaderRank, Role
 from cases.models import Deadline
+from cases.services.common import SYSTEM
 from tests.factories import CaseFactory, HearingFactory, member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -65,7 +66,7 @@ def world(agency, other_agency) -> dict[str, Any]:
         from cases.models.reminders import Notification
         from cases.services.reports import yearly_report_generate
 
-        report = yearly_report_generate(agency=agency, year=2021)
+        report = yearly_report_generate(agency=agency, year=2021, by=SYSTEM)
         notification = Notification.objects.create(recipient=staff, title="提醒")
     client = APIClient()
     client.force_authenticate(staff)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.api.urls import router
 from cases.choices import LeaderRank, Role
+from cases.services.common import SYSTEM
 from cases.services.deadlines import deadlines_sync
 from tests.api.conftest import GLOBAL_RESOURCES, MAKERS
 from tests.factories import CaseFactory, HearingFactory, member
@@ -53,7 +54,7 @@ def test_it_lists_cases_with_hearings_handlers_and_deadlines_in_constant_queries
         case = CaseFactory(agency=agency)
         case.handlers.set([staff])
         HearingFactory(case=case, expected_leader=leader)
-        deadlines_sync(case=case, by=None)
+        deadlines_sync(case=case, by=SYSTEM)
 
     add_case()
     client.get("/api/cases/")  # warm the per-process working-day calendar

@@ -65,7 +65,7 @@ def test_it_rejects_fields_a_user_may_not_set(agency, staff):
 
 def test_it_rejects_a_chain_that_loops(agency, staff):
     first = case_create(agency=agency, by=staff, **FIELDS)
-    second = case_create(agency=agency, by=staff, **{**FIELDS, "number": "(2021)桂04行终5号", "previous": first})
+    second = case_create(agency=agency, by=staff, **{**FIELDS, "number": "(2021)桂04行终5号", "litigation_instance": "second", "previous": first})
     with pytest.raises(ValidationError, match="循环"):
         case_update(case=first, by=staff, data={"previous": second})
 

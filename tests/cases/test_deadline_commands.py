@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
@@ -103,6 +104,7 @@ def csv_file(tmp_path: Path) -> Callable[[str], str]:
     return write
 
 
+@time_machine.travel(dt.datetime(2026, 12, 28, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_load_holidays_prints_what_it_loaded_and_what_it_recomputed(agency, staff, csv_file):
     case = case_create(
         agency=agency, by=staff, kind=Kind.LITIGATION, litigation_instance=Instance.FIRST, number="(2026)桂04行初1号",

@@ -323,7 +323,7 @@ def test_it_grades_open_deadlines_by_urgency_across_the_national_day_week(agency
 
 @time_machine.travel(dt.datetime(2025, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_it_grades_a_deadline_due_within_a_week_but_after_three_working_days(agency, staff):
-    case = lawsuit(agency, staff)
+    case = lawsuit(agency, staff, received_on=dt.date(2025, 3, 3))
     deadline_add_manual(case=case, title="x", due_on="2025-03-12", by=staff)
     assert Deadline.objects.manual().with_urgency().get().urgency == DeadlineUrgency.DUE_7_DAYS
 
@@ -353,8 +353,10 @@ def test_the_django_path_agrees_with_the_pure_path(agency, staff, received, code
             deadline_compute(code, received)
     else:
         assert deadline_compute(code, received).as_dict() == expected_period
-    case = Case.objects.filter(agency=agency).first() or lawsuit(agency, staff)
-    case_update(case=case, by=staff, data={"received_on": received})
+    # A case cannot be received in the future: look back from a day after the last trigger.
+    with time_machine.travel(dt.datetime(2029, 1, 15, 9, 0, tzinfo=dt.UTC), tick=False):
+        case = Case.objects.filter(agency=agency).first() or lawsuit(agency, staff)
+        case_update(case=case, by=staff, data={"received_on": received})
     defence = the(case, "litigation_defence")
     expected = compute_due("litigation_defence", received, pure)
     assert (defence.due_on, defence.provisional) == (expected.due, expected.provisional)

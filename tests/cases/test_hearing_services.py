@@ -94,7 +94,7 @@ def test_it_refuses_staff_of_another_agency(past_hearing, staff, other_staff, le
 
 def test_it_refuses_to_record_a_hearing_that_has_not_happened(agency, staff, leader):
     future = HearingFactory(case=CaseFactory(agency=agency))
-    with pytest.raises(ValidationError, match="尚未开始"):
+    with pytest.raises(ValidationError, match="尚未到来"):
         hearing_record(hearing=future, by=staff, responsible_person=leader)
 
 

@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.choices import DeadlineStatus, Instance, Kind, Subject
@@ -19,6 +20,13 @@ from cases.services.calendar import HolidayRow, holiday_rows_from_csv, workday_c
 from cases.services.cases import case_create
 from cases.services.deadlines import deadline_complete, deadline_override
 from cases.services.holidays import holiday_override_delete, holiday_override_set, holidays_load
+
+
+@pytest.fixture(autouse=True)
+def _after_the_last_receipt():
+    # The lawsuits here are received up to 2027-01-01; a receipt cannot lie in the future.
+    with time_machine.travel(dt.datetime(2027, 1, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count(1)

@@ -16,6 +16,7 @@ from cases.demo import SeedReport, _agencies, _users, seed_demo
 from cases.ledger.workbook import ledger_export
 from cases.models import Agency, Case, Hearing
 from cases.services.ledger_import import ledger_import
+from cases.users import SYSTEM
 from tests.factories import ReconsiderationFactory, member
 from tests.ledger_books import book, lawsuit, reconsideration, sheets
 
@@ -29,7 +30,7 @@ def _today():
         yield
 
 
-def run(agency, content: bytes, *, by=None, filename="台账.xlsx", dry_run=False):
+def run(agency, content: bytes, *, by=SYSTEM, filename="台账.xlsx", dry_run=False):
     return ledger_import(agency=agency, by=by, file=io.BytesIO(content), filename=filename, dry_run=dry_run)
 
 

@@ -13,6 +13,7 @@ import time_machine
 from cases.choices import Outcome, Status
 from cases.models import Case
 from cases.services.ledger_import import ledger_import
+from cases.users import SYSTEM
 from tests.factories import CaseFactory
 from tests.ledger_books import book, lawsuit
 
@@ -26,7 +27,7 @@ def _today():
 
 
 def run(agency, content: bytes, **kwargs):
-    return ledger_import(agency=agency, by=None, file=io.BytesIO(content), filename="台账.xlsx", **kwargs)
+    return ledger_import(agency=agency, by=SYSTEM, file=io.BytesIO(content), filename="台账.xlsx", **kwargs)
 
 
 def test_it_reads_synonym_headers_under_a_merged_title_row_with_spaces_and_a_required_mark(agency):

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, models, transaction
 
 from cases.choices import LeaderRank, Role, Status
-from cases.models import Agency, CalendarYear, Case, Deadline, Hearing, HolidayOverride, Membership
+from cases.models import Agency, CalendarYear, Case, Deadline, Hearing, HolidayOverride, Membership, Suspension
 from cases.services.cases import case_validate
 from tests.factories import AgencyFactory, CaseFactory, HearingFactory, ReconsiderationFactory, UserFactory
 
@@ -53,6 +53,16 @@ def duplicate_case() -> Case:
     return CaseFactory.build(agency=first.agency, number=first.number, reviewing_body=first.reviewing_body)
 
 
+def suspension(**fields: Any) -> Suspension:
+    return Suspension(**{"case": CaseFactory(), "suspended_on": dt.date(2021, 4, 1), "reason": "等待", **fields})
+
+
+def second_open_suspension() -> Suspension:
+    first = suspension()
+    first.save()
+    return suspension(case=first.case, suspended_on=dt.date(2021, 5, 1))
+
+
 def own_parent() -> Agency:
     agency = AgencyFactory()
     agency.parent = agency
@@ -76,6 +86,11 @@ CASES: list[tuple[str, Callable[[], models.Model], str, str]] = [
     ("case_act_changed_only_on_withdrawal", lambda: case(**concluded(act_changed=True)), "act_changed", "仅适用于撤回"),
     ("case_accepted_not_before_act", lambda: case(act_date=dt.date(2021, 1, 10), accepted_on=dt.date(2021, 1, 9)),
      "accepted_on", "受理日期不能早于行政行为作出日期"),
+    ("case_act_not_after_received", lambda: case(act_date=dt.date(2021, 3, 2)), "act_date",
+     "行政行为作出日期不能晚于"),
+    ("suspension_resumed_not_before_suspended", lambda: suspension(resumed_on=dt.date(2021, 3, 31)), "resumed_on",
+     "恢复日期不能早于中止日期"),
+    ("suspension_one_open_per_case", second_open_suspension, "suspended_on", "已有未恢复的中止"),
     ("case_suspended_on_only_when_suspended", lambda: case(suspended_on=dt.date(2021, 4, 1)), "suspended_on",
      "只有中止的案件才有中止日期"),
     ("case_number_unique_per_reviewing_body", duplicate_case, "number", "已有相同案号"),
@@ -115,7 +130,7 @@ CASES: list[tuple[str, Callable[[], models.Model], str, str]] = [
 def test_the_table_names_every_constraint_of_these_models():
     named = {
         constraint.name
-        for model in (Agency, Membership, Case, Hearing, Deadline, HolidayOverride, CalendarYear)
+        for model in (Agency, Membership, Case, Hearing, Deadline, HolidayOverride, CalendarYear, Suspension)
         for constraint in model._meta.constraints
     }
     assert {name for name, *_ in CASES} == named

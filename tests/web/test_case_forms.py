@@ -120,7 +120,7 @@ def test_it_puts_the_services_date_refusal_next_to_the_conclusion_date(staff_cli
     response = staff_client.post(reverse("case-conclude-page", args=[case.pk]), {
         "outcome": "claims_dismissed", "concluded_on": "2025-12-01", "version": case.version,
     })
-    assert response.context["form"].errors["concluded_on"] == ["结案日期不能晚于今天。"]
+    assert response.context["form"].errors["concluded_on"] == ["结案日期（2025-12-01）不能晚于今天（2025-09-15）。"]
     case.refresh_from_db()
     assert case.status == Status.PENDING
 

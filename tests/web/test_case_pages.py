@@ -92,12 +92,12 @@ def test_it_shows_every_section_of_the_case_page(staff_client, agency, staff, le
 
 def test_it_puts_a_field_error_inside_that_fields_box(staff_client):
     response = staff_client.post(reverse("case-create"), {
-        "kind": Kind.LITIGATION, "litigation_instance": "", "procedure": "ordinary", "number": "(2025)桂04行初1号",
-        "reviewing_body": "法院", "applicant": "黄某", "subject": Subject.OTHER, "received_on": "2025-02-30",
+        "kind": Kind.LITIGATION, "litigation_instance": "first", "procedure": "ordinary", "number": "(2025)桂04行初1号",
+        "reviewing_body": "法院", "applicant": "", "subject": Subject.OTHER, "received_on": "2025-02-30",
     })
     html = response.content.decode()
 
-    for field in ("received_on", "litigation_instance"):
+    for field in ("received_on", "applicant"):
         box = re.search(rf'<div class="field has-error[^"]*" data-field="{field}">(.*?)</div>', html, re.S)
         assert box, field
         assert f'id="id_{field}-error"' in box.group(1)

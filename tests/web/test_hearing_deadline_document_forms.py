@@ -91,7 +91,7 @@ def test_it_refuses_a_non_counting_leader_as_the_responsible_person(staff_client
 def test_it_tells_that_a_future_hearing_cannot_be_recorded(staff_client, agency, leader):
     hearing = HearingFactory(case=CaseFactory(agency=agency), scheduled_at=TODAY + dt.timedelta(days=3))
     response = staff_client.post(reverse("hearing-record-page", args=[hearing.pk]), {"responsible_person": leader.pk})
-    assert "庭审尚未开始" in response.content.decode()
+    assert "尚未到来，不能记录为已开庭" in response.content.decode()
     hearing.refresh_from_db()
     assert hearing.status == HearingStatus.SCHEDULED
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from cases.choices import Role
 from cases.querysets.statistics import yearly_statistics
 from cases.services.deadlines import deadlines_sync
+from cases.users import SYSTEM
 from tests.factories import AgencyFactory, CaseFactory, HearingFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def add_cases(agency, handler, n: int) -> None:
         case = CaseFactory(agency=agency)
         case.handlers.set([handler])
         HearingFactory(case=case)
-        deadlines_sync(case=case, by=None)
+        deadlines_sync(case=case, by=SYSTEM)
 
 
 def test_the_case_list_shows_200_rows_in_the_same_at_most_6_queries_as_1(agency, staff):

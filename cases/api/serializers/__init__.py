@@ -25,7 +25,6 @@ from cases.choices import (
     HearingKind,
     Instance,
     JudgmentForm,
-    Kind,
     Outcome,
 )
 from cases.deadline_text import days_left, days_left_text
@@ -33,6 +32,7 @@ from cases.models import Agency, Case, Deadline, Hearing, Membership
 from cases.people import person_name
 from cases.services.calendar import workday_calendar
 from cases.services.cases import EDITABLE_FIELDS
+from cases.services.dates import window_error
 from casetracker.outcomes import Bucket
 from casetracker.periods import Duty, Unit
 
@@ -43,9 +43,6 @@ User = get_user_model()
 REASON_MAX_LENGTH = 1000
 TEXT_MAX_LENGTH = 10_000
 MAX_ID = 2**31 - 1
-# Hearings are entered for the near past or future; anything outside is a typo (and
-# year-1 local times cannot be converted to UTC at all).
-_EARLIEST_HEARING, _LATEST_HEARING = 2000, 2100
 
 
 def users_visible_to(user: Any) -> Any:
@@ -92,15 +89,17 @@ def _users_of(qs: Any, user: Any) -> Any:
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
+    """A hearing time; one outside the services' sane window is refused with their message."""
+
     def to_internal_value(self, value: Any) -> dt.datetime:
         try:
             parsed = super().to_internal_value(value)
         except OverflowError:  # DRF's timezone handling of year 1 or 9999 near the edge
             parsed = dt.datetime.min
-        if not _EARLIEST_HEARING <= parsed.year <= _LATEST_HEARING:
-            raise serializers.ValidationError(
-                _("时间必须在 %(a)d 年至 %(b)d 年之间。") % {"a": _EARLIEST_HEARING, "b": _LATEST_HEARING}
-            )
+        # Refused before the service sees it: year 1 cannot even be converted to UTC.
+        message = window_error(parsed, str(Hearing._meta.get_field("scheduled_at").verbose_name))
+        if message:
+            raise serializers.ValidationError(message)
         return parsed
 
 
@@ -269,15 +268,9 @@ class CaseWriteSerializer(VersionInput, serializers.ModelSerializer):
         validators: list[Any] = []
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The kind/instance pair and every other rule of a case are the service's
+        # (case_validate); only what the service does not take at all is refused here.
         current = self.instance
-        kind = attrs.get("kind", getattr(current, "kind", None))
-        if "litigation_instance" in attrs or "kind" in attrs or current is None:
-            instance = attrs.get("litigation_instance", getattr(current, "litigation_instance", ""))
-            if kind == Kind.LITIGATION and not instance:
-                raise serializers.ValidationError({"instance": _("行政诉讼案件必须填写审级。")})
-            if kind == Kind.RECONSIDERATION and instance:
-                raise serializers.ValidationError({"instance": _("行政复议案件不填审级。")})
-            attrs["litigation_instance"] = instance or ""
         if current is not None and attrs.get("agency") not in (None, current.agency):
             raise serializers.ValidationError({"agency": _("案件不能转到其他机关。")})
         return attrs
@@ -292,6 +285,9 @@ class ConcludeSerializer(VersionInput):
     document_number = serializers.CharField(
         max_length=100, allow_blank=True, default="", help_text="Number of the decision or judgment."
     )
+    cancel_hearings = serializers.BooleanField(
+        default=False, help_text="Also cancel the case's hearings still scheduled or postponed.",
+    )
 
 
 class ReasonSerializer(VersionInput):
@@ -304,6 +300,10 @@ class OptionalReasonSerializer(VersionInput):
 
 class SuspendSerializer(ReasonSerializer):
     suspended_on = serializers.DateField(required=False, help_text="Defaults to today.")
+
+
+class ResumeSerializer(OptionalReasonSerializer):
+    resumed_on = serializers.DateField(required=False, help_text="Defaults to today.")
 
 
 # ---------------------------------------------------------------- hearings

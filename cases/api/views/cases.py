@@ -25,7 +25,7 @@ from cases.api.views.common import (
     validated_input,
 )
 from cases.filtersets import CaseFilterSet
-from cases.models import Agency, Case, Deadline, Membership
+from cases.models import Agency, Case, Deadline
 from cases.services import cases as case_services
 from casetracker.calendar import WorkdayCalendar
 
@@ -96,7 +96,6 @@ class CaseViewSet(
         data.pop("version", None)
         agency = data.pop("agency", None) or _own_agency(request.user)
         handlers = data.pop("handlers", ())
-        _check_handlers(handlers, agency.pk)
         with renamed_errors(_CASE_FIELD_NAMES):
             case = case_services.case_create(agency=agency, by=request.user, handlers=handlers, **data)
         return self._respond(case, status.HTTP_201_CREATED)
@@ -107,8 +106,6 @@ class CaseViewSet(
         expected = self.expected_version(case, data.pop("version", None))
         data.pop("agency", None)
         handlers = data.pop("handlers", None)
-        if handlers is not None:
-            _check_handlers(handlers, case.agency_id)
         with renamed_errors(_CASE_FIELD_NAMES):
             case = case_services.case_update(
                 case=case, by=request.user, data=data, handlers=handlers, expected_version=expected
@@ -129,6 +126,7 @@ class CaseViewSet(
         return self._act(s.ConcludeSerializer, lambda case, d, v: case_services.case_conclude(
             case=case, by=request.user, expected_version=v, outcome=d["outcome"], concluded_on=d["concluded_on"],
             act_changed=d["act_changed"], decision_number=d["document_number"],
+            cancel_hearings=d["cancel_hearings"],
         ), names={"decision_number": "document_number"})
 
     @extend_schema(request=s.SuspendSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
@@ -139,12 +137,12 @@ class CaseViewSet(
             case=case, by=request.user, expected_version=v, reason=d["reason"], suspended_on=d.get("suspended_on"),
         ))
 
-    @extend_schema(request=s.OptionalReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @extend_schema(request=s.ResumeSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str | None = None) -> Response:
-        """Resume a suspended case (恢复审理)."""
-        return self._act(s.OptionalReasonSerializer, lambda case, d, v: case_services.case_resume(
-            case=case, by=request.user, expected_version=v, reason=d["reason"],
+        """Resume a suspended case (恢复审理); the 中止 record gets its end date."""
+        return self._act(s.ResumeSerializer, lambda case, d, v: case_services.case_resume(
+            case=case, by=request.user, expected_version=v, reason=d["reason"], resumed_on=d.get("resumed_on"),
         ))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
@@ -178,8 +176,3 @@ def _own_agency(user: Any) -> Agency:
         raise ValidationError({"agency": [_("请填写机关代码。")]})
     return membership.agency
 
-
-def _check_handlers(handlers: Any, agency_id: int) -> None:
-    ids = {user.pk for user in handlers}
-    if ids and Membership.objects.filter(user_id__in=ids, agency_id=agency_id).count() != len(ids):
-        raise ValidationError({"handlers": [_("承办人必须是该机关的工作人员。")]})

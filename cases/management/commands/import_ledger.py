@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Agency
 from cases.services.ledger_import import ledger_import
+from cases.users import SYSTEM
 
 
 class Command(BaseCommand):
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
     def _user(self, username: str | None) -> Any:
         if not username:
-            return None  # the operator at the server's shell
+            return SYSTEM  # the operator at the server's shell
         user = get_user_model().objects.filter(username=username).select_related("membership").first()
         if user is None:
             raise CommandError(f"Unknown user {username!r}.")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.services.calendar import holiday_rows_from_csv, workday_calendar
+from cases.services.common import SYSTEM
 from cases.services.holidays import holidays_load
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from None
         try:
             rows = holiday_rows_from_csv(text.splitlines())
-            result = holidays_load(rows=rows, by=None, source=options["source"], full_year=options["year"])
+            result = holidays_load(rows=rows, by=SYSTEM, source=options["source"], full_year=options["year"])
         except ValidationError as exc:
             raise CommandError(f"Nothing was loaded from {path}:\n  " + "\n  ".join(exc.messages)) from None
         years = ", ".join(str(year) for year in result.years)

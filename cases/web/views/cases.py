@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.choices import HearingStatus
 from cases.models import Case, Deadline, Hearing
 from cases.permissions import can_write, writable_agency_ids
 from cases.services import cases as case_services
@@ -69,6 +70,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline_form": DeadlineForm(prefix="deadline") if writable else None,
         "document_form": DocumentForm(prefix="document") if writable else None,
         "now": timezone.now(),
+        "suspensions": list(case.suspensions.order_by("suspended_on", "id")),
+        "open_hearings": [h for h in hearings if h.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED)],
         **evidence_context(case, writable, request.user),
     }
     return render(request, "cases/detail.html", context)
@@ -135,7 +138,7 @@ def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         return case_services.case_conclude(
             case=case, outcome=data["outcome"], concluded_on=data["concluded_on"], by=request.user,
             act_changed=data["act_changed"], decision_number=data["decision_number"],
-            expected_version=data.get("version"),
+            cancel_hearings=data.get("cancel_hearings", False), expected_version=data.get("version"),
         )
 
     return _state_change(request, pk, ConcludeForm, _("结案"), call, _("案件已结案。"))
@@ -158,7 +161,8 @@ def case_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def case_resume(request: HttpRequest, pk: int) -> HttpResponse:
     def call(case: Case, data: dict[str, Any]) -> Case:
         return case_services.case_resume(
-            case=case, by=request.user, reason=data.get("reason", ""), expected_version=data.get("version")
+            case=case, by=request.user, reason=data.get("reason", ""), resumed_on=data.get("resumed_on"),
+            expected_version=data.get("version"),
         )
 
     return _state_change(request, pk, ResumeForm, _("恢复审理"), call, _("案件已恢复审理。"))

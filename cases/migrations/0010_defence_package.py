@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_agency_materialized_path'),
+        ('cases', '0009_suspensions_and_act_date'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
