@@ -5,7 +5,7 @@ is scoped to the agencies the user may see anyway, and every save goes through t
 services of cases/services/, so the admin obeys the same rules as the pages and the API.
 """
 
-from cases.admin import accounts, cases, deadlines, reminders, reports  # noqa: F401  (they register)
+from cases.admin import accounts, cases, deadlines, defence, reminders, reports  # noqa: F401  (they register)
 from cases.admin.site import site
 
 __all__ = ["site"]

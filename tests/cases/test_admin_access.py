@@ -42,6 +42,12 @@ def world(agency, staff, leader, admin_user):
         hearing = hearing_schedule(case=case, by=staff, scheduled_at=NOW + dt.timedelta(days=20))
         deadline = deadline_add_manual(case=case, title="补充证据", due_on=dt.date(2026, 3, 20), by=staff)
         document = document_upload(case=case, title="起诉状", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"), by=staff)
+        from cases.models import FilingTemplate
+        from cases.services.evidence import evidence_add, evidence_submit
+
+        evidence_add(case=case, by=staff, name="调查笔录", documents=[document.pk])
+        evidence_submit(case=case, by=staff, submitted_on=dt.date(2026, 3, 1))
+        FilingTemplate.objects.create(agency=agency, code="defence", file="filing-templates/a.docx", uploaded_by=admin_user)
         Notification.objects.create(recipient=staff, title="甲方提醒")
         HolidayOverride.objects.create(date=dt.date(2026, 10, 12), is_working=False, note="测试")
         CalendarYear.objects.create(year=2030, source="测试")
