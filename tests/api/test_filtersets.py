@@ -34,7 +34,8 @@ NOT_FILTERED = {
     },
     Membership: {"id": "the API identifies people by user", "user": "detail route", "webhook_mention": "not shown",
                  "wants_digest": "not shown", "history": ""},
-    Agency: {"id": "detail route by code", "webhook_url": "not shown (it carries a key)", "history": ""},
+    Agency: {"id": "detail route by code", "webhook_url": "not shown (it carries a key)", "history": "",
+             "path": "internal materialized path of the agency tree"},
 }
 FILTERSETS = {
     Case: filtersets.CaseFilterSet, Hearing: filtersets.HearingFilterSet, Deadline: filtersets.DeadlineFilterSet,

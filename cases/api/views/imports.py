@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.errors import ErrorSerializer
-from cases.api.parsers import JSONParser
 from cases.filtersets import CaseFilterSet
 from cases.ledger.parse import RowError
 from cases.ledger.workbook import XLSX_CONTENT_TYPE, ledger_export
@@ -73,8 +72,7 @@ class LedgerImportView(APIView):
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    # JSON is parsed (depth-limited) only to answer a clear "file required" 400.
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("LedgerImportUpload", {
