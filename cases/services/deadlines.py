@@ -390,7 +390,8 @@ def deadlines_sync(*, case: Case, by: Actor) -> None:
     calendar = workday_calendar()
     concluded = case.status == Status.CONCLUDED
     present: set[str] = set()
-    for deadline in Deadline.objects.select_for_update().filter(case=case).computed():
+    # A follow-up letter's reply deadline follows its letter, not the case's facts (services/followups.py).
+    for deadline in Deadline.objects.select_for_update().filter(case=case, follow_up__isnull=True).computed():
         if _sync_one(deadline, expected, concluded, calendar, by):
             present.add(deadline.rule)
     for code, trigger in expected.items():
@@ -410,6 +411,10 @@ def deadlines_recompute(
         trigger = _stored_trigger(deadline)
         if trigger is not None and _recompute(deadline, trigger, calendar, by, why):
             moved.append(deadline)
+    if any(deadline.follow_up_id for deadline in moved):
+        from cases.services.followups import follow_ups_follow_deadlines
+
+        follow_ups_follow_deadlines([d for d in moved if d.follow_up_id], by=by, why=why)
     return moved
 
 

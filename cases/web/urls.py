@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/<int:pk>/suspend/", cases.case_suspend, name="case-suspend-page"),
     path("cases/<int:pk>/resume/", cases.case_resume, name="case-resume-page"),
     path("cases/<int:pk>/reopen/", cases.case_reopen, name="case-reopen-page"),
+    path("cases/<int:pk>/grounds/", cases.case_grounds, name="case-grounds-page"),
     path("cases/<int:pk>/hearings/new/", hearings.hearing_create, name="hearing-create"),
     path("cases/<int:pk>/deadlines/new/", deadlines.deadline_create, name="deadline-create"),
     path("cases/<int:pk>/documents/new/", documents.document_create, name="document-create"),

@@ -22,6 +22,7 @@ from cases.choices import (
     AbsenceReason,
     DeadlineStatus,
     DeadlineUrgency,
+    Ground,
     HearingKind,
     Instance,
     JudgmentForm,
@@ -213,6 +214,7 @@ class CaseSerializer(serializers.ModelSerializer):
     handlers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     deadlines = OpenDeadlineSerializer(source="open_deadlines", many=True, read_only=True)
     hearings = serializers.SerializerMethodField()
+    grounds = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -220,9 +222,14 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = [
             "id", "agency", "instance", *[f for f in EDITABLE_FIELDS if f != "litigation_instance"], "handlers",
             "status", "suspended_on", "outcome", "bucket", "concluded_on", "act_changed", "archived_at",
-            "version", "created_at", "updated_at", "deadlines", "hearings",
+            "version", "created_at", "updated_at", "deadlines", "hearings", "grounds",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices)))
+    def get_grounds(self, case: Case) -> list[str]:
+        """Grounds of a correction or loss (D12), prefetched by case_queryset."""
+        return [row.ground for row in case.grounds.all()]
 
     @extend_schema_field(HearingSummarySerializer)
     def get_hearings(self, case: Case) -> dict[str, Any]:
@@ -287,6 +294,17 @@ class ConcludeSerializer(VersionInput):
     )
     cancel_hearings = serializers.BooleanField(
         default=False, help_text="Also cancel the case's hearings still scheduled or postponed.",
+    )
+    grounds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Ground.choices), default=list, max_length=len(Ground.choices),
+        help_text="Grounds the reviewing body gave (D12); required for a corrected/lost outcome, empty otherwise.",
+    )
+
+
+class GroundsSerializer(VersionInput):
+    grounds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Ground.choices), allow_empty=False, max_length=len(Ground.choices),
+        help_text="Grounds the reviewing body gave (D12), e.g. for a case concluded before they were asked for.",
     )
 
 

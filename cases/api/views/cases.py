@@ -27,6 +27,7 @@ from cases.api.views.common import (
 from cases.filtersets import CaseFilterSet
 from cases.models import Agency, Case, Deadline
 from cases.services import cases as case_services
+from cases.services import grounds as grounds_services
 from casetracker.calendar import WorkdayCalendar
 
 # ---------------------------------------------------------------- querysets (one query per page each)
@@ -45,6 +46,7 @@ def case_queryset(user: Any, calendar: WorkdayCalendar | None = None) -> QuerySe
         .select_related("agency")
         .prefetch_related(
             Prefetch("handlers", queryset=User.objects.only("id")),
+            "grounds",
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.open().with_urgency(calendar=calendar).order_by("due_on", "id"),
@@ -126,8 +128,16 @@ class CaseViewSet(
         return self._act(s.ConcludeSerializer, lambda case, d, v: case_services.case_conclude(
             case=case, by=request.user, expected_version=v, outcome=d["outcome"], concluded_on=d["concluded_on"],
             act_changed=d["act_changed"], decision_number=d["document_number"],
-            cancel_hearings=d["cancel_hearings"],
+            cancel_hearings=d["cancel_hearings"], grounds=d["grounds"],
         ), names={"decision_number": "document_number"})
+
+    @extend_schema(request=s.GroundsSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def grounds(self, request: Request, pk: str | None = None) -> Response:
+        """Enter or correct the grounds of a case concluded as corrected/lost (D12)."""
+        return self._act(s.GroundsSerializer, lambda case, d, v: grounds_services.case_grounds_record(
+            case=case, by=request.user, expected_version=v, grounds=d["grounds"],
+        ))
 
     @extend_schema(request=s.SuspendSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
