@@ -332,17 +332,17 @@ def _zh_aftermath(figures: YearFigures) -> str:
     parts = []
     grounds = [f"{GROUND_LABELS[Ground(key)][0]}{n}件" for key, n in figures.grounds.items() if n]
     if grounds:
-        parts.append("纠错、败诉案件中,审理机关认定" + "、".join(grounds))
+        parts.append("纠错、败诉案件中，审理机关认定" + "、".join(grounds))
     f = figures.follow_ups
     if any(f.values()):
-        text = f"全年收到检察建议、司法建议和行政复议意见书{f['received']}件,年内答复{f['answered']}件"
+        text = f"全年收到检察建议、司法建议和行政复议意见书{f['received']}件，年内答复{f['answered']}件"
         if f["answered"]:
-            text += f"(其中按期答复{f['answered_on_time']}件)"
-        parts.append(text + f",年末尚未答复{f['open']}件")
+            text += f"（其中按期答复{f['answered_on_time']}件）"
+        parts.append(text + f"，年末尚未答复{f['open']}件")
     a = figures.corrective_actions
     if any(a.values()):
-        parts.append(f"整改措施年内到期{a['due']}项,已完成{a['done']}项")
-    return ";".join(parts) + "。" if parts else ""
+        parts.append(f"整改措施年内到期{a['due']}项，已完成{a['done']}项")
+    return "；".join(parts) + "。" if parts else ""
 
 
 def text_zh(figures: YearFigures) -> str:

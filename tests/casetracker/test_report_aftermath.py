@@ -21,7 +21,7 @@ def test_it_adds_no_sentence_when_every_d12_figure_is_zero():
 def test_it_names_each_ground_with_its_count():
     grounds = {**dict.fromkeys(GROUND_KEYS, 0), "insufficient_evidence": 1, "illegal_procedure": 2}
     text = text_zh(with_(grounds=grounds))
-    assert text.endswith("纠错、败诉案件中,审理机关认定主要证据不足1件、违反法定程序2件。")
+    assert text.endswith("纠错、败诉案件中，审理机关认定主要证据不足1件、违反法定程序2件。")
     assert "insufficient main evidence 1" in text_en(with_(grounds=grounds))
 
 
@@ -29,8 +29,8 @@ def test_it_says_how_many_letters_came_and_were_answered_on_time_in_one_sentence
     follow_ups = {"received": 3, "answered": 2, "answered_on_time": 1, "open": 1}
     actions = {"due": 2, "done": 1}
     text = text_zh(with_(follow_ups=follow_ups, corrective_actions=actions))
-    assert text.endswith("全年收到检察建议、司法建议和行政复议意见书3件,年内答复2件(其中按期答复1件),"
-                         "年末尚未答复1件;整改措施年内到期2项,已完成1项。")
+    assert text.endswith("全年收到检察建议、司法建议和行政复议意见书3件，年内答复2件（其中按期答复1件），"
+                         "年末尚未答复1件；整改措施年内到期2项，已完成1项。")
     assert text.count("。") == text_zh(BASE).count("。") + 1
 
 
