@@ -58,6 +58,8 @@ class FollowUp(ConstraintErrorsOnFields):
         _("文书另定期限"), default=False, help_text=_("文书自行规定了答复期限;不再按法定期限计算。")
     )
     provisional = models.BooleanField(_("暂定"), default=False)
+    # D10: the version of the reply rule in force on the received date (casetracker.rules).
+    rule_version = models.CharField(_("适用法律版本"), max_length=20, blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
     reply_document_number = models.CharField(_("答复文号"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)

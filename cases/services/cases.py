@@ -28,7 +28,7 @@ EDITABLE_FIELDS = (
     "kind", "litigation_instance", "procedure", "number", "number_year", "reviewing_body", "applicant",
     "third_parties", "subject", "act_description", "act_document_number", "act_date",
     "received_on", "accepted_on", "appeal_received_on", "judgment_form", "judgment_served_on",
-    "decision_served_on", "effective_on", "opinion_letter_received_on", "decision_extended", "co_defendant",
+    "decision_served_on", "effective_on", "decision_extended", "co_defendant",
     "retrial_application_received_on", "decision_received_on", "redo_due_on",
     "previous", "decision_number", "notes",
 )

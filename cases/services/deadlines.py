@@ -231,7 +231,6 @@ def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
     return {
         reply: _fact(case, "received_on"),
         decision: _fact(case, "accepted_on"),
-        "opinion_letter_correction": _fact(case, "opinion_letter_received_on"),
         "lawsuit_after_reconsideration": _fact(case, "decision_served_on"),
         "act_redo": _reconsideration_redo(case),
     }

@@ -58,9 +58,9 @@ def reply_period(type: str, received_on: dt.date) -> Period:
     if type not in FollowUpType.values:
         raise ValidationError({"type": _("未知的跟进事项类型“%(t)s”;可选:%(v)s。") % {
             "t": type, "v": ", ".join(FollowUpType.values)}})
-    code, _variant = REPLY_RULE[LawFollowUpType(type)]
+    code, variant = REPLY_RULE[LawFollowUpType(type)]
     try:
-        return deadline_compute(code, received_on)
+        return deadline_compute(code, received_on, variant=variant)
     except ValidationError as error:
         raise ValidationError({"received_on": error.messages}) from None
 
@@ -86,9 +86,14 @@ def _check(follow_up: FollowUp) -> None:
 def _set_due(follow_up: FollowUp, due_on: dt.date | None) -> None:
     """The letter's own deadline when given, else the statutory one from the received date."""
     if due_on is not None:
+        try:
+            follow_up.rule_version = reply_period(follow_up.type, follow_up.received_on).version.code
+        except ValidationError:
+            follow_up.rule_version = ""  # the letter's own period stands even where no statutory rule applied
         follow_up.due_on, follow_up.due_given, follow_up.provisional = due_on, True, False
         return
-    period = reply_period(follow_up.type, follow_up.received_on)
+    period = reply_period(follow_up.type, follow_up.received_on)  # refuses a rule not yet in force (D10)
+    follow_up.rule_version = period.version.code
     follow_up.due_on, follow_up.due_given, follow_up.provisional = period.due, False, period.provisional
 
 
@@ -101,6 +106,7 @@ def _deadline_values(follow_up: FollowUp) -> dict[str, Any]:
     return {
         "title": _title(follow_up)[:200], "trigger_on": follow_up.received_on, "due_on": follow_up.due_on,
         "provisional": follow_up.provisional, "overridden": follow_up.due_given,
+        "rule_version": follow_up.rule_version,
         "override_reason": _("文书另定答复期限") if follow_up.due_given else "",
     }
 
@@ -185,13 +191,13 @@ def follow_up_update(
     changed = [name for name, value in facts.items() if getattr(follow_up, name) != value]
     for name in changed:
         setattr(follow_up, name, facts[name])
-    before = (follow_up.due_on, follow_up.due_given, follow_up.provisional)
+    before = (follow_up.due_on, follow_up.due_given, follow_up.provisional, follow_up.rule_version)
     if "due_on" in data:
         _set_due(follow_up, data["due_on"])
     elif not follow_up.due_given and {"type", "received_on"} & set(changed):
         _set_due(follow_up, None)
-    if (follow_up.due_on, follow_up.due_given, follow_up.provisional) != before:
-        changed += ["due_on", "due_given", "provisional"]
+    if (follow_up.due_on, follow_up.due_given, follow_up.provisional, follow_up.rule_version) != before:
+        changed += ["due_on", "due_given", "provisional", "rule_version"]
     if not changed:
         return follow_up
     return _save(follow_up, by=by, reason=_("修改跟进事项"), update_fields=changed)

@@ -83,7 +83,7 @@ class CaseForm(forms.ModelForm):
         widgets = {
             name: DATE for name in (
                 "act_date", "received_on", "accepted_on", "appeal_received_on", "judgment_served_on",
-                "decision_served_on", "effective_on", "opinion_letter_received_on",
+                "decision_served_on", "effective_on",
                 "retrial_application_received_on", "decision_received_on", "redo_due_on",
             )
         } | {

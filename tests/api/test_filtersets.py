@@ -19,7 +19,7 @@ NOT_FILTERED = {
         "id": "detail route", "third_parties": "searched by q", "act_description": "searched by q",
         "notes": "free text", "appeal_received_on": "trigger fact: filter its deadline (due_before/after)",
         "judgment_served_on": "trigger fact: filter its deadline", "decision_served_on": "trigger fact",
-        "effective_on": "trigger fact", "opinion_letter_received_on": "trigger fact",
+        "effective_on": "trigger fact",
         "retrial_application_received_on": "trigger fact", "decision_received_on": "trigger fact",
         "redo_due_on": "due date of a deadline: filter the deadline",
         "version": "concurrency token", "history": "",

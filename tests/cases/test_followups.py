@@ -172,3 +172,47 @@ def test_a_letters_reply_deadline_is_reminded_like_any_bureau_deadline_exactly_o
             reminders_sweep()
     rows = ReminderDelivery.objects.filter(deadline__follow_up=letter, recipient=staff, channel=ReminderChannel.IN_APP)
     assert list(rows.values_list("reminder", flat=True)) == ["lead_1d@2025-05-06"]
+
+
+# --- 检察建议 and 司法建议 (D11 recommendation_reply) ---------------------------------------------
+
+
+def test_a_procuratorial_recommendation_received_10_march_2025_is_due_12_may(agency, staff):
+    letter = follow_up_create(agency=agency, by=staff, type="procuratorial_recommendation",
+                              issuing_body="梧州市人民检察院", received_on=dt.date(2025, 3, 10))
+    assert letter.due_on == dt.date(2025, 5, 12)  # two months land on Saturday 10 May; D5 rolls to Monday
+    assert letter.rule_version == "SPP-2019"
+
+
+def test_a_recommendation_answered_after_12_may_counts_as_late(agency, staff):
+    case = CaseFactory(agency=agency)
+    case.handlers.add(staff)
+    letter = follow_up_create(agency=agency, by=staff, type="procuratorial_recommendation",
+                              issuing_body="梧州市人民检察院", received_on=dt.date(2025, 3, 10), case=case)
+    deadline = Deadline.objects.get(follow_up=letter)
+    assert (deadline.rule, deadline.due_on) == ("recommendation_reply", dt.date(2025, 5, 12))
+    answered = follow_up_answer(follow_up=letter, answered_on=dt.date(2025, 5, 13), by=staff)
+    assert answered.status == FollowUpStatus.ANSWERED_LATE
+    assert FollowUp.objects.filter(status="answered_late").count() == 1
+
+
+def test_a_recommendations_reminders_fire_once_each_as_for_any_bureau_deadline(agency, staff):
+    case = CaseFactory(agency=agency)
+    case.handlers.add(staff)
+    letter = follow_up_create(agency=agency, by=staff, type="procuratorial_recommendation",
+                              issuing_body="梧州市人民检察院", received_on=dt.date(2025, 3, 10), case=case)
+    for day in (dt.date(2025, 5, 9), dt.date(2025, 5, 9), dt.date(2025, 5, 12), dt.date(2025, 5, 12)):
+        with time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, tzinfo=TZ), tick=False):
+            reminders_sweep()
+    rows = ReminderDelivery.objects.filter(deadline__follow_up=letter, recipient=staff, channel=ReminderChannel.IN_APP)
+    keys = list(rows.order_by("id").values_list("reminder", flat=True))
+    assert keys == ["lead_3d@2025-05-12", "due_day@2025-05-12"]
+
+
+def test_a_judicial_recommendation_defaults_to_30_days_unless_the_letter_sets_a_date(agency, staff):
+    default = follow_up_create(agency=agency, by=staff, type="judicial_recommendation",
+                               issuing_body="梧州市中级人民法院", received_on=dt.date(2025, 3, 10))
+    own = follow_up_create(agency=agency, by=staff, type="judicial_recommendation",
+                           issuing_body="梧州市中级人民法院", received_on=dt.date(2025, 3, 10), due_on=dt.date(2025, 6, 1))
+    assert default.due_on == dt.date(2025, 4, 9)
+    assert (own.due_on, own.due_given) == (dt.date(2025, 6, 1), True)
