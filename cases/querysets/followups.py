@@ -5,24 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import FollowUpStatus
+from cases.querysets.scoped import ScopedQuerySet
 
 
-def _scoped(qs: Any, user: Any) -> Any:
-    from cases.permissions import visible_agency_ids
-
-    ids = visible_agency_ids(user)
-    return qs if ids is None else qs.filter(agency_id__in=ids)
-
-
-class FollowUpQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> FollowUpQuerySet:
-        """Follow-ups of the agencies the user may read (cases.permissions decides)."""
-        return _scoped(self, user)
+class FollowUpQuerySet(ScopedQuerySet[Any]):
+    """Letters scoped by their own agency (``for_user``, ``writable_by`` come from ScopedQuerySet)."""
 
     def active(self) -> FollowUpQuerySet:
         """Not archived (an archived follow-up leaves lists and figures but is kept)."""
@@ -39,9 +30,8 @@ class FollowUpQuerySet(models.QuerySet):
         return self.exclude(Q(status=FollowUpStatus.OPEN) & Q(due_on__lt=today or timezone.localdate()))
 
 
-class CorrectiveActionQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> CorrectiveActionQuerySet:
-        return _scoped(self, user)
+class CorrectiveActionQuerySet(ScopedQuerySet[Any]):
+    """Corrective actions scoped by their own agency (set from their case or letter)."""
 
     def active(self) -> CorrectiveActionQuerySet:
         return self.filter(archived_at__isnull=True)

@@ -22,7 +22,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.filtersets import FollowUpFilterSet
 from cases.api.serializers import (
     REASON_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -32,6 +31,7 @@ from cases.api.serializers import (
 )
 from cases.api.views.common import IF_MATCH, ScopedViewSet, VersionedWrites, validated_input
 from cases.choices import FollowUpStatus, FollowUpType
+from cases.filtersets import FollowUpFilterSet
 from cases.models import Agency, Case, FollowUp
 from cases.services import followups as follow_up_services
 
@@ -124,15 +124,12 @@ class FollowUpViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mix
         serializer.is_valid(raise_exception=True)
         data = {name: value for name, value in serializer.validated_data.items() if name in request.data
                 or not partial}  # a PATCH changes only what it names (defaults would overwrite)
-        version = data.pop("version", None)
+        expected = self.expected_version(follow_up, data.pop("version", None))
         agency = data.pop("agency", None)
         if agency is not None and agency != follow_up.agency:
             raise serializers.ValidationError({"agency": [_("跟进事项不能转到其他机关。")]})
-
-        def write() -> FollowUp:
-            return follow_up_services.follow_up_update(follow_up=follow_up, by=request.user, data=data)
-
-        return self._respond(self.guarded(follow_up, version, write))
+        return self._respond(follow_up_services.follow_up_update(
+            follow_up=follow_up, by=request.user, data=data, expected_version=expected))
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
@@ -141,16 +138,15 @@ class FollowUpViewSet(VersionedWrites, ScopedViewSet, mixins.ListModelMixin, mix
         follow_up = self.get_object()
         data = validated_input(ArchiveReasonSerializer, request)
         reason = data["reason"].strip() or _("通过接口删除")
-        self.guarded(follow_up, None, lambda: follow_up_services.follow_up_archive(
-            follow_up=follow_up, by=request.user, reason=reason))
+        follow_up_services.follow_up_archive(follow_up=follow_up, by=request.user, reason=reason)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=FollowUpAnswerSerializer, responses=FollowUpSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """Record the reply (date and document number): answered, or answered late after ``due_on``."""
-        return self._act(FollowUpAnswerSerializer, lambda follow_up, d: follow_up_services.follow_up_answer(
-            follow_up=follow_up, by=request.user, answered_on=d["answered_on"],
+        return self._act(FollowUpAnswerSerializer, lambda follow_up, d, v: follow_up_services.follow_up_answer(
+            follow_up=follow_up, by=request.user, expected_version=v, answered_on=d["answered_on"],
             reply_document_number=d["reply_document_number"],
         ))
 

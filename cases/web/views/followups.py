@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.api.filtersets import FollowUpFilterSet
+from cases.filtersets import FollowUpFilterSet
 from cases.models import CorrectiveAction, FollowUp
 from cases.permissions import can_write, writable_agency_ids
 from cases.services import corrective_actions as action_services
