@@ -47,9 +47,9 @@ FOLLOW_UP_FIELDS: Final = (
 
 # Which kind of proceeding a letter can belong to: a 意见书 is issued in a reconsideration
 # (ARL 76), a 司法建议 by a court; a 检察建议 may concern either, or no case at all.
-_CASE_KIND: Final = {
-    FollowUpType.OPINION_LETTER: Kind.RECONSIDERATION,
-    FollowUpType.JUDICIAL_RECOMMENDATION: Kind.LITIGATION,
+_CASE_KIND: Final[dict[str, str]] = {
+    FollowUpType.OPINION_LETTER.value: Kind.RECONSIDERATION.value,
+    FollowUpType.JUDICIAL_RECOMMENDATION.value: Kind.LITIGATION.value,
 }
 
 
