@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import FollowUpStatus, FollowUpType, Ground
 from cases.models.case import ConstraintErrorsOnFields
-from cases.querysets.followups import CorrectiveActionQuerySet, FollowUpQuerySet
+from cases.querysets.followups import CaseGroundQuerySet, CorrectiveActionQuerySet, FollowUpQuerySet
 
 __all__ = ["CaseGround", "CorrectiveAction", "FollowUp"]
 
@@ -22,6 +22,8 @@ class CaseGround(models.Model):
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="grounds")
     ground = models.CharField(_("纠错/败诉理由"), max_length=30, choices=Ground.choices)
     history = HistoricalRecords()
+
+    objects = CaseGroundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("纠错/败诉理由")

@@ -41,3 +41,9 @@ class CorrectiveActionQuerySet(ScopedQuerySet[Any]):
 
     def overdue(self, today: dt.date | None = None) -> CorrectiveActionQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class CaseGroundQuerySet(ScopedQuerySet[Any]):
+    """Grounds of a case, scoped through their case's agency."""
+
+    agency_lookup = "case__agency_id"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_recompute_deadlines_under_law_in_force'),
+        ('cases', '0004_reminder_delivery_failures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
