@@ -51,9 +51,9 @@ def case_grounds_replace(*, case: Case, codes: list[str], by: Any) -> None:
     existing = {row.ground: row for row in CaseGround.objects.select_for_update().filter(case=case)}
     for code, row in existing.items():
         if code not in codes:
-            row._change_reason = _("删除纠错/败诉理由")  # type: ignore[attr-defined]
+            row._change_reason = _("删除纠错/败诉理由")
             if getattr(by, "is_authenticated", False):
-                row._history_user = by  # type: ignore[attr-defined]
+                row._history_user = by
             row.delete()
     for code in codes:
         if code not in existing:
