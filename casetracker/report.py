@@ -237,6 +237,11 @@ def figures_sum(
             )
             for key in RATE_KEYS
         },
+        grounds={key: sum(part.grounds.get(key, 0) for part in parts) for key in GROUND_KEYS},
+        follow_ups={key: sum(part.follow_ups.get(key, 0) for part in parts) for key in FOLLOW_UP_KEYS},
+        corrective_actions={
+            key: sum(part.corrective_actions.get(key, 0) for part in parts) for key in CORRECTIVE_ACTION_KEYS
+        },
     )
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_reminder_delivery_failures'),
+        ('cases', '0006_recompute_provisional_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
