@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_recompute_provisional_deadlines'),
+        ('cases', '0007_ledger_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
