@@ -173,10 +173,12 @@ def case_conclude(
     decision_number: str = "",
     cancel_hearings: bool = False,
     expected_version: int | None = None,
-    grounds: Iterable[str] = (),
+    grounds: Iterable[str] | None = (),
 ) -> Case:
     """Record how a proceeding ended (D8, D10) and, for a correction or loss, the grounds given (D12).
 
+    ``grounds`` are required for a corrected/lost outcome; ``None`` (an import of an old
+    record, which has none) concludes without them, and the case is listed as grounds missing.
     ``cancel_hearings`` cancels the hearings still scheduled or postponed (the pages
     offer it when a case concludes); either way a concluded case's hearings are no
     longer reminded.
@@ -188,7 +190,7 @@ def case_conclude(
     errors = _conclusion_errors(case, outcome, concluded_on, act_changed)
     if errors:
         raise ValidationError(errors)
-    codes = grounds_clean(outcome=outcome, grounds=grounds)
+    codes = grounds_clean(outcome=outcome, grounds=grounds or (), required=grounds is not None)
     if case.status == Status.SUSPENDED:
         _close_suspension(case, concluded_on, by, _("中止期间结案"))
     case.status, case.outcome, case.concluded_on = Status.CONCLUDED, outcome, concluded_on

@@ -23,14 +23,17 @@ from casetracker.followups import needs_grounds
 __all__ = ["case_grounds_record", "case_grounds_replace", "grounds_clean", "grounds_text"]
 
 
-def grounds_clean(*, outcome: str, grounds: Iterable[str] | None) -> list[str]:
-    """The ground codes in D12 order, or a ValidationError on ``grounds`` saying what is wrong."""
+def grounds_clean(*, outcome: str, grounds: Iterable[str] | None, required: bool = True) -> list[str]:
+    """The ground codes in D12 order, or a ValidationError on ``grounds`` saying what is wrong.
+
+    ``required=False`` lets a corrected/lost outcome go without grounds (an imported old record).
+    """
     codes = list(dict.fromkeys(str(code) for code in grounds or ()))
     unknown = [code for code in codes if code not in Ground.values]
     if unknown:
         raise ValidationError({"grounds": _("未知的纠错/败诉理由:%(u)s;可选:%(v)s。") % {
             "u": ", ".join(unknown), "v": ", ".join(Ground.values)}})
-    if needs_grounds(outcome) and not codes:
+    if required and needs_grounds(outcome) and not codes:
         raise ValidationError({"grounds": _("以纠错/败诉结案的,请至少选择一项审理机关认定的纠错/败诉理由。")})
     if codes and not needs_grounds(outcome):
         raise ValidationError({"grounds": _("只有纠错/败诉结案的案件才记录纠错/败诉理由。")})

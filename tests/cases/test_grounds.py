@@ -98,3 +98,9 @@ def test_a_leader_cannot_record_grounds(agency, leader):
     with pytest.raises(PermissionDenied):
         case_grounds_record(case=old, grounds=["wrong_law"], by=leader)
     assert not CaseGround.objects.exists()
+
+
+def test_an_imported_old_loss_may_come_without_grounds_and_is_then_listed_as_missing(agency, staff):
+    case = CaseFactory(agency=agency)
+    case_conclude(case=case, outcome="revoked", concluded_on=ON, by=staff, grounds=None)  # the ledger import's call
+    assert list(Case.objects.grounds_missing()) == [case]

@@ -1,4 +1,4 @@
-"""Migrations 0009/0010 move every existing 意见书 deadline onto a follow-up record without losing a row.
+"""Migrations 0012/0013 move every existing 意见书 deadline onto a follow-up record without losing a row.
 
 The suite builds its tables without migrations, so this runs the real migrations in a
 fresh process on a fresh SQLite database (tests/cases/migration_scripts/opinion_letters.py).

@@ -214,7 +214,6 @@ class CaseSerializer(serializers.ModelSerializer):
     handlers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     deadlines = OpenDeadlineSerializer(source="open_deadlines", many=True, read_only=True)
     hearings = serializers.SerializerMethodField()
-    grounds = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -222,14 +221,9 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = [
             "id", "agency", "instance", *[f for f in EDITABLE_FIELDS if f != "litigation_instance"], "handlers",
             "status", "suspended_on", "outcome", "bucket", "concluded_on", "act_changed", "archived_at",
-            "version", "created_at", "updated_at", "deadlines", "hearings", "grounds",
+            "version", "created_at", "updated_at", "deadlines", "hearings",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices)))
-    def get_grounds(self, case: Case) -> list[str]:
-        """Grounds of a correction or loss (D12), prefetched by case_queryset."""
-        return [row.ground for row in case.grounds.all()]
 
     @extend_schema_field(HearingSummarySerializer)
     def get_hearings(self, case: Case) -> dict[str, Any]:
@@ -243,6 +237,22 @@ class CaseSerializer(serializers.ModelSerializer):
             "next_at": serializers.DateTimeField().to_representation(case.next_hearing_at) if next_id else None,
             "leader_arranged": (case.next_hearing_leader_id is not None) if next_id else None,
         }
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case (GET /api/cases/{id}/ and every action's answer): also the grounds of a correction
+    or loss (D12). Lists leave them out to stay at their query budget; filter them with
+    ``?ground=`` and ``?grounds_missing=true``."""
+
+    grounds = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "grounds"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices)))
+    def get_grounds(self, case: Case) -> list[str]:
+        return [row.ground for row in case.grounds.all()]
 
 
 class CaseWriteSerializer(VersionInput, serializers.ModelSerializer):

@@ -46,7 +46,6 @@ def case_queryset(user: Any, calendar: WorkdayCalendar | None = None) -> QuerySe
         .select_related("agency")
         .prefetch_related(
             Prefetch("handlers", queryset=User.objects.only("id")),
-            "grounds",
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.open().with_urgency(calendar=calendar).order_by("due_on", "id"),
@@ -85,8 +84,11 @@ class CaseViewSet(
             queryset = queryset.active()
         return queryset
 
+    def get_serializer_class(self) -> type[Any]:
+        return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
+
     def _respond(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=case.pk)
+        fresh = self.get_queryset().prefetch_related("grounds").get(pk=case.pk)
         response = Response(self.get_serializer(fresh).data, status=code)
         return self.with_etag(response, fresh)
 

@@ -1,4 +1,4 @@
-"""Run in a fresh process on a fresh database: migrate to 0008, make old-style rows, migrate on, print JSON.
+"""Run in a fresh process on a fresh database: migrate to 0011, make old-style rows, migrate on, print JSON.
 
 tests/cases/test_opinion_letter_migration.py runs this (the test suite itself builds its
 tables without migrations, so a real migration can only be checked this way).
@@ -20,8 +20,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 
-BEFORE = [("cases", "0008_follow_ups")]
-AFTER = [("cases", "0010_remove_case_opinion_letter_received_on")]
+BEFORE = [("cases", "0011_follow_ups")]
+AFTER = [("cases", "0013_remove_case_opinion_letter_received_on")]
 BEIJING_NOON = dt.datetime(2025, 4, 30, 4, 0, tzinfo=dt.UTC)
 
 

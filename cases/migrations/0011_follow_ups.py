@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_ledger_import'),
+        ('cases', '0010_defence_package'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0009_opinion_letters_onto_follow_ups")]
+    dependencies = [("cases", "0012_opinion_letters_onto_follow_ups")]
 
     operations = [
         migrations.RemoveField(model_name="case", name="opinion_letter_received_on"),

@@ -67,6 +67,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0008_follow_ups")]
+    dependencies = [("cases", "0011_follow_ups")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
