@@ -26,6 +26,9 @@ from cases.choices import (
     AbsenceReason,
     DeadlineStatus,
     DeadlineUrgency,
+    FollowUpStatus,
+    FollowUpType,
+    Ground,
     HearingKind,
     HearingStatus,
     Instance,
@@ -38,7 +41,7 @@ from cases.choices import (
     Status,
     Subject,
 )
-from cases.models import Agency, Case, Deadline, Hearing, Membership, Notification, YearlyReport
+from cases.models import Agency, Case, Deadline, FollowUp, Hearing, Membership, Notification, YearlyReport
 from cases.querysets.cases import bucket_expression, next_deadlines
 from casetracker.outcomes import Bucket
 
@@ -137,6 +140,10 @@ class CaseFilterSet(filters.FilterSet):
     due_after = MethodDateFilter(method="filter_due", label="Next open bureau deadline due on or after")
     hearing_after = MethodDateFilter(method="filter_hearing", label="Has a hearing on or after")
     hearing_before = MethodDateFilter(method="filter_hearing", label="Has a hearing on or before")
+    ground = filters.MultipleChoiceFilter(field_name="grounds__ground", choices=Ground.choices, distinct=True,
+                                          label="Ground of a correction or loss (D12)")
+    grounds_missing = MethodBooleanFilter(method="filter_grounds_missing",
+                                          label="Concluded as corrected/lost without grounds (D12)")
     leader_attended = MethodBooleanFilter(
         method="filter_leader_attended",
         label="true: a responsible person attended a held hearing; false: hearings held, none attended by one",
@@ -180,6 +187,12 @@ class CaseFilterSet(filters.FilterSet):
             status=HearingStatus.CANCELLED
         )
         return queryset.filter(Exists(hearings.filter(**{f"scheduled_at__date__{lookup}": value})))
+
+    def filter_grounds_missing(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        if value is None:
+            return queryset
+        missing = Case.objects.grounds_missing().values("pk")  # type: ignore[attr-defined]
+        return queryset.filter(pk__in=missing) if value else queryset.exclude(pk__in=missing)
 
     def filter_leader_attended(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         if value is None:
@@ -235,6 +248,7 @@ class DeadlineFilterSet(filters.FilterSet):
     agency = _agency_filter("case__agency__code")
     rule = filters.MultipleChoiceFilter(choices=RULE_CHOICES)
     rule_version = filters.CharFilter(label="The law version a deadline was computed under, e.g. ARL-1999 (D10)")
+    follow_up = IntegerFilter(label="Id of the follow-up letter the deadline answers")
     status = filters.MultipleChoiceFilter(choices=DeadlineStatus.choices)
     urgency = filters.ChoiceFilter(choices=DeadlineUrgency.choices, method="filter_urgency",
                                    label="Urgency level of open deadlines")
@@ -325,3 +339,51 @@ class NotificationFilterSet(filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "case"]
+
+
+class FollowUpFilterSet(filters.FilterSet):
+    """Follow-up letters (检察建议, 司法建议, 意见书); the 跟进事项 page uses the same filters."""
+
+    q = filters.CharFilter(method="filter_q", label="Search document number, issuing body, summary, case number")
+    agency = _agency_filter("agency__code")
+    case = IntegerFilter()
+    type = filters.MultipleChoiceFilter(choices=FollowUpType.choices)
+    status = filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
+    overdue = MethodBooleanFilter(method="filter_overdue", label="Still unanswered after the reply deadline")
+    issuing_body = filters.CharFilter(lookup_expr="icontains")
+    document_number = filters.CharFilter(lookup_expr="icontains")
+    reply_document_number = filters.CharFilter(lookup_expr="icontains")
+    due_given = filters.BooleanFilter(label="The letter set its own reply period")
+    provisional = filters.BooleanFilter()
+    received_after = filters.DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    due_after = filters.DateFilter(field_name="due_on", lookup_expr="gte")
+    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    answered_after = filters.DateFilter(field_name="answered_on", lookup_expr="gte")
+    answered_before = filters.DateFilter(field_name="answered_on", lookup_expr="lte")
+    year = IntegerFilter(method="filter_year", label="Received in year", **_YEAR_BOUNDS)
+    archived = filters.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True,
+                                     label="Archived follow-ups (lists leave them out unless asked)")
+    updated_after = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = FollowUp
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[FollowUp], name: str, value: str) -> QuerySet[FollowUp]:
+        term = _search_term(value)
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(document_number__icontains=term) | Q(issuing_body__icontains=term) | Q(summary__icontains=term)
+            | Q(case__number__icontains=term) | Q(reply_document_number__icontains=term)
+        )
+
+    def filter_overdue(self, queryset: QuerySet[FollowUp], name: str, value: bool | None) -> QuerySet[FollowUp]:
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()  # type: ignore[attr-defined]
+
+    def filter_year(self, queryset: QuerySet[FollowUp], name: str, value: int) -> QuerySet[FollowUp]:
+        return queryset.filter(received_on__year=int(value))

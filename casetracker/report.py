@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from casetracker.followups import GROUND_LABELS, Ground
 from casetracker.outcomes import Kind
 
 BUCKET_KEYS: tuple[str, ...] = (
@@ -40,6 +41,9 @@ RATE_KEYS: tuple[str, ...] = (
     "hearing_leader_appearance",
 )
 KIND_KEYS: tuple[str, ...] = (Kind.RECONSIDERATION.value, Kind.LITIGATION.value)
+GROUND_KEYS: tuple[str, ...] = tuple(g.value for g in Ground)
+FOLLOW_UP_KEYS: tuple[str, ...] = ("received", "answered", "answered_on_time", "open")
+CORRECTIVE_ACTION_KEYS: tuple[str, ...] = ("due", "done")
 
 # Chinese and English names of the buckets (D3) and rates (D4), for tables and exports.
 BUCKET_LABELS: dict[str, tuple[str, str]] = {
@@ -138,6 +142,15 @@ def _zero_rates() -> dict[str, Rate]:
     return {key: Rate() for key in RATE_KEYS}
 
 
+def _zeros(keys: tuple[str, ...]) -> dict[str, int]:
+    return dict.fromkeys(keys, 0)
+
+
+def _counts(data: Mapping[str, Any] | None, keys: tuple[str, ...]) -> dict[str, int]:
+    """The counts of ``keys`` from a stored dict; a snapshot from before a key existed reads 0."""
+    return {key: int((data or {}).get(key, 0)) for key in keys}
+
+
 @dataclass(frozen=True)
 class YearFigures:
     """Everything the annual report says about one year, for one agency (or a set, or all)."""
@@ -148,6 +161,12 @@ class YearFigures:
     by_kind: dict[str, Buckets] = field(default_factory=dict)
     by_subject: dict[str, Buckets] = field(default_factory=dict)
     rates: dict[str, Rate] = field(default_factory=_zero_rates)
+    # D12: proceedings corrected/lost in the year by ground (one proceeding may have several);
+    # follow-up letters received / answered (on time) in the year and open at its end;
+    # corrective actions due in the year and, of those, done by its end.
+    grounds: dict[str, int] = field(default_factory=lambda: _zeros(GROUND_KEYS))
+    follow_ups: dict[str, int] = field(default_factory=lambda: _zeros(FOLLOW_UP_KEYS))
+    corrective_actions: dict[str, int] = field(default_factory=lambda: _zeros(CORRECTIVE_ACTION_KEYS))
 
     @property
     def total(self) -> int:
@@ -170,6 +189,9 @@ class YearFigures:
             "by_kind": {key: self.kind(key).as_dict() for key in KIND_KEYS},
             "by_subject": {code: b.as_dict() for code, b in self.by_subject.items()},
             "rates": {key: self.rates.get(key, Rate()).as_dict() for key in RATE_KEYS},
+            "grounds": _counts(self.grounds, GROUND_KEYS),
+            "follow_ups": _counts(self.follow_ups, FOLLOW_UP_KEYS),
+            "corrective_actions": _counts(self.corrective_actions, CORRECTIVE_ACTION_KEYS),
         }
 
     @classmethod
@@ -183,6 +205,9 @@ class YearFigures:
             rates={
                 k: Rate(int(v["numerator"]), int(v["denominator"])) for k, v in data.get("rates", {}).items()
             },
+            grounds=_counts(data.get("grounds"), GROUND_KEYS),
+            follow_ups=_counts(data.get("follow_ups"), FOLLOW_UP_KEYS),
+            corrective_actions=_counts(data.get("corrective_actions"), CORRECTIVE_ACTION_KEYS),
         )
 
 
@@ -211,6 +236,11 @@ def figures_sum(
                 sum(part.rates.get(key, Rate()).denominator for part in parts),
             )
             for key in RATE_KEYS
+        },
+        grounds={key: sum(part.grounds.get(key, 0) for part in parts) for key in GROUND_KEYS},
+        follow_ups={key: sum(part.follow_ups.get(key, 0) for part in parts) for key in FOLLOW_UP_KEYS},
+        corrective_actions={
+            key: sum(part.corrective_actions.get(key, 0) for part in parts) for key in CORRECTIVE_ACTION_KEYS
         },
     )
 
@@ -302,11 +332,28 @@ def _zh_attendance(figures: YearFigures) -> str:
     return "。".join(parts) + "。" if parts else ""
 
 
+def _zh_aftermath(figures: YearFigures) -> str:
+    """One sentence on D12 (grounds, follow-up letters, corrective actions); "" when all are zero."""
+    parts = []
+    grounds = [f"{GROUND_LABELS[Ground(key)][0]}{n}件" for key, n in figures.grounds.items() if n]
+    if grounds:
+        parts.append("纠错、败诉案件中，审理机关认定" + "、".join(grounds))
+    f = figures.follow_ups
+    if any(f.values()):
+        text = f"全年收到检察建议、司法建议和行政复议意见书{f['received']}件，年内答复{f['answered']}件"
+        if f["answered"]:
+            text += f"（其中按期答复{f['answered_on_time']}件）"
+        parts.append(text + f"，年末尚未答复{f['open']}件")
+    a = figures.corrective_actions
+    if any(a.values()):
+        parts.append(f"整改措施年内到期{a['due']}项，已完成{a['done']}项")
+    return "；".join(parts) + "。" if parts else ""
+
+
 def text_zh(figures: YearFigures) -> str:
     """The paragraph for the 法治政府建设年度报告, naming every non-zero bucket (D3) and the rates (D4)."""
-    return "".join(
-        part for part in (_zh_headline(figures), _zh_concluded_rates(figures), _zh_attendance(figures)) if part
-    )
+    parts = (_zh_headline(figures), _zh_concluded_rates(figures), _zh_attendance(figures), _zh_aftermath(figures))
+    return "".join(part for part in parts if part)
 
 
 # --- English wording -----------------------------------------------------------------------
@@ -364,9 +411,29 @@ def _en_rates(figures: YearFigures) -> str:
     return " " + text[0].upper() + text[1:] + "."
 
 
+def _en_aftermath(figures: YearFigures) -> str:
+    parts = []
+    grounds = [f"{GROUND_LABELS[Ground(key)][1].lower()} {n}" for key, n in figures.grounds.items() if n]
+    if grounds:
+        parts.append("grounds of corrections and losses: " + ", ".join(grounds))
+    f = figures.follow_ups
+    if any(f.values()):
+        parts.append(
+            f"{f['received']} recommendation or opinion letters received, {f['answered']} answered "
+            f"({f['answered_on_time']} on time), {f['open']} open at the year's end"
+        )
+    a = figures.corrective_actions
+    if any(a.values()):
+        parts.append(f"{a['due']} corrective actions due, {a['done']} done")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return " " + text[0].upper() + text[1:] + "."
+
+
 def text_en(figures: YearFigures) -> str:
     """The same paragraph in English."""
-    return _en_headline(figures) + _en_rates(figures)
+    return _en_headline(figures) + _en_rates(figures) + _en_aftermath(figures)
 
 
 # --- Differences between two versions --------------------------------------------------------
@@ -393,6 +460,9 @@ def figures_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[di
 
 __all__ = [
     "BUCKET_KEYS",
+    "CORRECTIVE_ACTION_KEYS",
+    "FOLLOW_UP_KEYS",
+    "GROUND_KEYS",
     "BUCKET_LABELS",
     "DASH",
     "KIND_KEYS",

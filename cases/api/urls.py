@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import views
 from cases.api.views.evidence import EvidenceViewSet, FilingViewSet
+from cases.api.views.followups import FollowUpViewSet
 from cases.api.views.imports import CaseExportView, LedgerImportView
 from cases.api.views.notifications import NotificationViewSet
 from cases.api.views.reports import YearlyReportViewSet, YearlyStatisticsView
@@ -21,6 +22,7 @@ router.register("hearings", views.HearingViewSet, basename="hearing")
 router.register("deadlines", views.DeadlineViewSet, basename="deadline")
 router.register("deadline-rules", views.DeadlineRuleViewSet, basename="deadline-rule")
 router.register("reports", YearlyReportViewSet, basename="yearly-report")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,6 +4,7 @@ reminders, reports). Import them from here: ``from cases.choices import Status``
 from cases.choices.agency import RESPONSIBLE_RANKS, LeaderRank, Role
 from cases.choices.case import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
 from cases.choices.deadlines import RULE_CHOICES, DeadlineStatus, DeadlineUrgency
+from cases.choices.followups import FollowUpStatus, FollowUpType, Ground
 from cases.choices.hearing import AbsenceReason, HearingKind, HearingStatus
 from cases.choices.imports import LedgerImportStatus
 from cases.choices.reminders import DeliveryStatus, ReminderChannel
@@ -11,6 +12,7 @@ from cases.choices.reports import ReportKind
 
 __all__ = [
     "RESPONSIBLE_RANKS", "RULE_CHOICES", "AbsenceReason", "DeadlineStatus", "DeadlineUrgency", "DeliveryStatus",
+    "FollowUpStatus", "FollowUpType", "Ground",
     "HearingKind", "HearingStatus", "Instance", "LedgerImportStatus", "JudgmentForm", "Kind", "LeaderRank", "Outcome", "Procedure",
     "ReminderChannel", "ReportKind", "Role", "Status", "Subject",
 ]

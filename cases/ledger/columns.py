@@ -74,7 +74,6 @@ CASE_COLUMNS: Final[tuple[Column, ...]] = (
     Column("裁判文书送达日期", "judgment_served_on", "day", synonyms=("判决送达日期", "裁判送达日期")),
     Column("复议决定送达日期", "decision_served_on", "day", synonyms=("复议决定送达申请人日期", "决定送达日期")),
     Column("生效日期", "effective_on", "day", synonyms=("裁判生效日期", "判决生效日期")),
-    Column("收到意见书日期", "opinion_letter_received_on", "day", synonyms=("收到行政复议意见书日期",)),
     Column("复议决定期限延长", "decision_extended", "flag", synonyms=("决定期限延长", "复议决定期限已延长", "延期审理")),
     Column("中止日期", "suspended_on", "day", synonyms=("中止时间",)),
     Column("结果", "outcome", "choice", False, Outcome,

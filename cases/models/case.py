@@ -93,7 +93,6 @@ class Case(ConstraintErrorsOnFields):
     judgment_served_on = models.DateField(_("裁判文书送达日期"), null=True, blank=True)
     decision_served_on = models.DateField(_("复议决定送达申请人日期"), null=True, blank=True)
     effective_on = models.DateField(_("裁判生效日期"), null=True, blank=True)
-    opinion_letter_received_on = models.DateField(_("收到行政复议意见书日期"), null=True, blank=True)
     # D11: the bureau's own duties after a retrial application or an order to act anew.
     retrial_application_received_on = models.DateField(
         _("收到再审申请书副本日期"), null=True, blank=True,

@@ -124,6 +124,11 @@ class Deadline(PlainText):
     # Waived by deadlines_sync because the case concluded; reopening the case reopens it.
     auto_closed = models.BooleanField(_("结案时自动免除"), default=False)
     overridden = models.BooleanField(_("人工调整届满日"), default=False)
+    # The follow-up letter this deadline answers (D11, D12); deadlines_sync leaves such deadlines alone.
+    follow_up = models.ForeignKey(
+        "cases.FollowUp", verbose_name=_("跟进事项"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
     override_reason = models.TextField(_("调整原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -146,7 +151,8 @@ class Deadline(PlainText):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "rule"],
-                condition=Q(status=DeadlineStatus.OPEN) & ~Q(rule=MANUAL),
+                # A case may have several follow-up letters of one kind, each with its reply deadline.
+                condition=Q(status=DeadlineStatus.OPEN) & ~Q(rule=MANUAL) & Q(follow_up__isnull=True),
                 name="deadline_one_open_computed_per_rule",
                 violation_error_message=_("该案件已有同一规则的待办期限。"),
             ),

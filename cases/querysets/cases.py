@@ -140,6 +140,15 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
             next_hearing_leader_id=Subquery(upcoming.values("expected_leader")[:1]),
         )
 
+    def grounds_missing(self) -> CaseQuerySet:
+        """Concluded as corrected/lost but without the grounds D12 asks for (cases from before it asked)."""
+        from cases.models import CaseGround
+
+        corrected = [o.value for o, b in BUCKET_OF.items() if b is Bucket.CORRECTED]
+        return self.filter(status="concluded", outcome__in=corrected).exclude(
+            Exists(CaseGround.objects.filter(case=OuterRef("pk")))
+        )
+
     def search(self, text: str) -> CaseQuerySet:
         text = text.strip()
         if not text:

@@ -7,10 +7,12 @@
 
 returns the JSON object of issue 5 (shape owned by casetracker.report.YearFigures):
 `year`, `agency` (the code, or null when not one agency), `total`, `buckets`, `by_kind`,
-`by_subject`, `rates`. Rates are fractions 0-1 (4 places) or null for an empty denominator.
+`by_subject`, `rates`, then D12's `grounds` (code -> proceedings), `follow_ups` (`received`,
+`answered`, `answered_on_time`, `open`) and `corrective_actions` (`due`, `done`). Rates are
+fractions 0-1 (4 places) or null for an empty denominator.
 
-Four queries whatever the number of cases (overall buckets, by kind, by subject, hearings),
-each a conditional aggregation; `agency` plus `with_children` adds the few queries of
+Seven queries whatever the number of cases (overall buckets, by kind, by subject, hearings,
+grounds, follow-up letters, corrective actions), each a conditional aggregation; `agency` plus `with_children` adds the few queries of
 `Agency.descendant_ids()` (one per level). Archived cases and hearings never count.
 
 `case_rows(year=..., agency_ids=...)` gives the year's case list (one query) for exports.
@@ -24,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
-from casetracker.report import BUCKET_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_sum
+from casetracker.report import BUCKET_KEYS, GROUND_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_sum
 
 if TYPE_CHECKING:
     from cases.models import Agency
@@ -130,6 +132,53 @@ def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
     }
 
 
+def _scoped(qs: QuerySet[Any], ids: Any, field: str = "agency_id") -> QuerySet[Any]:
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def _ground_counts(year: int, ids: Any) -> dict[str, int]:
+    """D12: proceedings handled in the year whose year-end bucket is corrected, counted per ground.
+
+    Handled in Y and corrected by 31 December means concluded within Y (D2), so one
+    indexed range on concluded_on does it; a proceeding with two grounds counts under each.
+    """
+    from cases.models import CaseGround
+
+    start, end = _year_bounds(year)
+    rows = _scoped(CaseGround.objects.filter(
+        case__archived_at__isnull=True, case__status="concluded", case__concluded_on__range=(start, end),
+        case__outcome__in=[o.value for o in outcomes_in_bucket(Bucket.CORRECTED)],
+    ), ids, "case__agency_id").order_by().values("ground").annotate(n=Count("id"))
+    counts = dict.fromkeys(GROUND_KEYS, 0)
+    counts.update({row["ground"]: row["n"] for row in rows})
+    return counts
+
+
+def _follow_up_counts(year: int, ids: Any) -> dict[str, int]:
+    """Letters received in Y, answered in Y (on time: by their reply deadline), and open on 31 December."""
+    from cases.models import FollowUp
+
+    start, end = _year_bounds(year)
+    answered = Q(answered_on__range=(start, end))
+    return _scoped(FollowUp.objects.active(), ids).aggregate(
+        received=Count("id", filter=Q(received_on__range=(start, end))),
+        answered=Count("id", filter=answered),
+        answered_on_time=Count("id", filter=answered & Q(answered_on__lte=F("due_on"))),
+        open=Count("id", filter=Q(received_on__lte=end) & (Q(answered_on__isnull=True) | Q(answered_on__gt=end))),
+    )
+
+
+def _corrective_action_counts(year: int, ids: Any) -> dict[str, int]:
+    """Corrective actions due in Y, and how many of those were done by 31 December."""
+    from cases.models import CorrectiveAction
+
+    start, end = _year_bounds(year)
+    due = Q(due_on__range=(start, end))
+    return _scoped(CorrectiveAction.objects.active(), ids).aggregate(
+        due=Count("id", filter=due), done=Count("id", filter=due & Q(done_on__lte=end)),
+    )
+
+
 def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
     """The roll-up for agency ids (None = all) as a YearFigures; `label` is the agency code shown."""
     year = validate_year(year)
@@ -152,6 +201,9 @@ def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
         by_kind={kind: _buckets(kinds.get(kind, empty)) for kind in KIND_KEYS},
         by_subject={code: _buckets(subjects.get(code, empty)) for code in Subject.values},
         rates=rates,
+        grounds=_ground_counts(year, ids),
+        follow_ups=_follow_up_counts(year, ids),
+        corrective_actions=_corrective_action_counts(year, ids),
     )
 
 

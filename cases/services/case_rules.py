@@ -37,7 +37,7 @@ _REMAND: Final = (2, 1)
 # Fact dates of a case, each refused outside 1990 .. this year + 10.
 DATE_FIELDS: Final = (
     "act_date", "received_on", "accepted_on", "appeal_received_on", "judgment_served_on",
-    "decision_served_on", "effective_on", "opinion_letter_received_on",
+    "decision_served_on", "effective_on",
 )  # fmt: skip
 # Facts that have happened by the time they are entered.
 PAST_FIELDS: Final = ("act_date", "received_on")

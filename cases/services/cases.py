@@ -17,6 +17,7 @@ from cases.services.case_rules import Errors, chain_errors, date_errors, handler
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.dates import future_error, window_error
 from cases.services.deadlines import deadlines_check, deadlines_sync
+from cases.services.grounds import case_grounds_replace, grounds_clean, grounds_text
 from cases.services.hearings import hearing_cancel
 from cases.users import Actor, acting_user
 from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits, outcome_in_force
@@ -27,7 +28,7 @@ EDITABLE_FIELDS = (
     "kind", "litigation_instance", "procedure", "number", "number_year", "reviewing_body", "applicant",
     "third_parties", "subject", "act_description", "act_document_number", "act_date",
     "received_on", "accepted_on", "appeal_received_on", "judgment_form", "judgment_served_on",
-    "decision_served_on", "effective_on", "opinion_letter_received_on", "decision_extended", "co_defendant",
+    "decision_served_on", "effective_on", "decision_extended", "co_defendant",
     "retrial_application_received_on", "decision_received_on", "redo_due_on",
     "previous", "decision_number", "notes",
 )
@@ -172,9 +173,12 @@ def case_conclude(
     decision_number: str = "",
     cancel_hearings: bool = False,
     expected_version: int | None = None,
+    grounds: Iterable[str] | None = (),
 ) -> Case:
-    """Record how a proceeding ended (D8, D10); only an open case can be concluded.
+    """Record how a proceeding ended (D8, D10) and, for a correction or loss, the grounds given (D12).
 
+    ``grounds`` are required for a corrected/lost outcome; ``None`` (an import of an old
+    record, which has none) concludes without them, and the case is listed as grounds missing.
     ``cancel_hearings`` cancels the hearings still scheduled or postponed (the pages
     offer it when a case concludes); either way a concluded case's hearings are no
     longer reminded.
@@ -186,6 +190,7 @@ def case_conclude(
     errors = _conclusion_errors(case, outcome, concluded_on, act_changed)
     if errors:
         raise ValidationError(errors)
+    codes = grounds_clean(outcome=outcome, grounds=grounds or (), required=grounds is not None)
     if case.status == Status.SUSPENDED:
         _close_suspension(case, concluded_on, by, _("中止期间结案"))
     case.status, case.outcome, case.concluded_on = Status.CONCLUDED, outcome, concluded_on
@@ -194,7 +199,10 @@ def case_conclude(
     if decision_number:
         case.decision_number = decision_number
         fields.append("decision_number")
-    save_with_history(case, by=by, reason=_("结案:%(o)s") % {"o": case.get_outcome_display()}, update_fields=fields)
+    reason = _("结案:%(o)s") % {"o": case.get_outcome_display()}
+    reason += _(";理由:%(g)s") % {"g": grounds_text(codes)} if codes else ""
+    save_with_history(case, by=by, reason=reason, update_fields=fields)
+    case_grounds_replace(case=case, codes=codes, by=by)
     deadlines_sync(case=case, by=by)
     if cancel_hearings:
         for hearing in open_hearings(case):

@@ -231,7 +231,6 @@ def _reconsideration_triggers(case: Case) -> dict[str, Trigger | None]:
     return {
         reply: _fact(case, "received_on"),
         decision: _fact(case, "accepted_on"),
-        "opinion_letter_correction": _fact(case, "opinion_letter_received_on"),
         "lawsuit_after_reconsideration": _fact(case, "decision_served_on"),
         "act_redo": _reconsideration_redo(case),
     }
@@ -390,7 +389,8 @@ def deadlines_sync(*, case: Case, by: Actor) -> None:
     calendar = workday_calendar()
     concluded = case.status == Status.CONCLUDED
     present: set[str] = set()
-    for deadline in Deadline.objects.select_for_update().filter(case=case).computed():
+    # A follow-up letter's reply deadline follows its letter, not the case's facts (services/followups.py).
+    for deadline in Deadline.objects.select_for_update().filter(case=case, follow_up__isnull=True).computed():
         if _sync_one(deadline, expected, concluded, calendar, by):
             present.add(deadline.rule)
     for code, trigger in expected.items():
@@ -410,6 +410,10 @@ def deadlines_recompute(
         trigger = _stored_trigger(deadline)
         if trigger is not None and _recompute(deadline, trigger, calendar, by, why):
             moved.append(deadline)
+    if any(deadline.follow_up_id for deadline in moved):
+        from cases.services.followups import follow_ups_follow_deadlines
+
+        follow_ups_follow_deadlines([d for d in moved if d.follow_up_id], by=by, why=why)
     return moved
 
 

@@ -318,7 +318,7 @@ class _Run:
                 deadline_complete(deadline=deadline, by=self.by, note=_("台账导入的已结案件:期限已届满,视为按期完成"))
             case_services.case_conclude(
                 case=case, by=self.by, outcome=status["outcome"], concluded_on=status["concluded_on"],
-                act_changed=status["act_changed"],
+                act_changed=status["act_changed"], grounds=None,  # a ledger row has no grounds: listed as missing
             )
         elif status["suspended_on"]:
             case_services.case_suspend(case=case, by=self.by, reason=self.reason, suspended_on=status["suspended_on"])
@@ -342,7 +342,8 @@ class _Run:
             case = case_services.case_resume(case=case, by=self.by, reason=self.reason)
         if "conclude" in moves and status is not None:
             case = case_services.case_conclude(case=case, by=self.by, outcome=status["outcome"],
-                                               concluded_on=status["concluded_on"], act_changed=status["act_changed"])
+                                               concluded_on=status["concluded_on"], act_changed=status["act_changed"],
+                                               grounds=None)
         if "suspend" in moves and status is not None:
             case_services.case_suspend(case=case, by=self.by, reason=self.reason, suspended_on=status["suspended_on"])
         return True

@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases.choices import DeadlineUrgency, Kind, Subject
-from cases.models import Agency, Case, Deadline, Hearing
+from cases.choices import DeadlineUrgency, Ground, Kind, Subject
+from cases.models import Agency, Case, Deadline, FollowUp, Hearing
 from cases.querysets.statistics import yearly_statistics
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
@@ -128,6 +128,30 @@ def upcoming_hearings(user: Any, scope: Scope) -> list[Hearing]:
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     return list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id"))
+
+
+def open_follow_ups(user: Any, scope: Scope) -> tuple[int, list[FollowUp]]:
+    """Letters still to be answered (D12), earliest reply deadline first: the count and the first few."""
+    queryset = FollowUp.objects.for_user(user).active().open()
+    ids = scope.ids()
+    if ids is not None:
+        queryset = queryset.filter(agency_id__in=ids)
+    return queryset.count(), list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
+
+
+def ground_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The year's corrected/lost proceedings by ground (D12), non-zero grounds only, most frequent first."""
+    labels = dict(Ground.choices)
+    rows = [{"code": code, "label": str(labels[code]), "count": n} for code, n in figures["grounds"].items() if n]
+    return sorted(rows, key=lambda row: -row["count"])
+
+
+def grounds_missing(user: Any, scope: Scope) -> tuple[int, list[Case]]:
+    """Proceedings concluded as corrected/lost without grounds (from before they were asked for)."""
+    queryset = Case.objects.for_user(user).active().grounds_missing()
+    ids = scope.ids()
+    queryset = queryset if ids is None else queryset.filter(agency_id__in=ids)
+    return queryset.count(), list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
 
 
 def trend(scope: Scope, year: int) -> list[dict[str, Any]]:

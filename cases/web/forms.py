@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AbsenceReason, HearingKind, Kind, Procedure, Status
+from cases.choices import AbsenceReason, Ground, HearingKind, Kind, Procedure, Status
 from cases.choices_defence import DocumentKind
 from cases.models import Agency, Case, Hearing, Membership
 from cases.permissions import writable_agency_ids
@@ -83,7 +83,7 @@ class CaseForm(forms.ModelForm):
         widgets = {
             name: DATE for name in (
                 "act_date", "received_on", "accepted_on", "appeal_received_on", "judgment_served_on",
-                "decision_served_on", "effective_on", "opinion_letter_received_on",
+                "decision_served_on", "effective_on",
                 "retrial_application_received_on", "decision_received_on", "redo_due_on",
             )
         } | {
@@ -163,6 +163,10 @@ class ConcludeForm(VersionedForm):
     )
     decision_number = forms.CharField(label=_("决定书/裁判文书号"), max_length=100, required=False)
     cancel_hearings = forms.BooleanField(label=_("同时取消本案尚未开庭的庭审/听证"), required=False, initial=True)
+    grounds = forms.MultipleChoiceField(
+        label=_("纠错/败诉理由"), choices=Ground.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("纠错/败诉结案时必填:审理机关认定的理由(行政诉讼法第70条、行政复议法第64条),可多选。"),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,6 +182,20 @@ class ConcludeForm(VersionedForm):
             self.fields["cancel_hearings"].help_text = _("尚未开庭：%(w)s") % {"w": when}
         else:
             del self.fields["cancel_hearings"]
+
+
+class GroundsForm(VersionedForm):
+    """纠错/败诉理由 of a case concluded before they were asked for (D12)."""
+
+    grounds = forms.MultipleChoiceField(
+        label=_("纠错/败诉理由"), choices=Ground.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("审理机关认定的理由,可多选。"),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grounds"].initial = list(case.grounds.values_list("ground", flat=True))
+        self.fields["version"].initial = case.version
 
 
 class SuspendForm(VersionedForm):

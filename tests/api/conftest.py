@@ -80,6 +80,17 @@ def _reports(agency: Agency, n: int, owner: Any) -> list[Any]:
     return [yearly_report_generate(agency=agency, year=2021, by=SYSTEM) for _ in range(n)]
 
 
+def _follow_ups(agency: Agency, n: int, owner: Any) -> list[Any]:
+    from cases.models import FollowUp
+
+    return [
+        FollowUp.objects.create(agency=agency, type="procuratorial_recommendation", issuing_body="人民检察院",
+                                document_number=f"检建〔2025〕{i + 1}号", received_on=dt.date(2025, 3, 10),
+                                due_on=dt.date(2025, 5, 12))
+        for i in range(n)
+    ]
+
+
 #: basename -> maker(agency, n, owner) returning n objects of that resource in the agency;
 #: ``owner`` is a user of that agency (a notification's recipient).
 MAKERS: dict[str, Callable[[Agency, int, Any], list[Any]]] = {
@@ -90,6 +101,7 @@ MAKERS: dict[str, Callable[[Agency, int, Any], list[Any]]] = {
     "deadline": _deadlines,
     "notification": _notifications,
     "yearly-report": _reports,
+    "follow-up": _follow_ups,
 }
 
 #: Resources with no agency: the same for everyone.

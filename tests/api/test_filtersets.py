@@ -19,7 +19,7 @@ NOT_FILTERED = {
         "id": "detail route", "third_parties": "searched by q", "act_description": "searched by q",
         "notes": "free text", "appeal_received_on": "trigger fact: filter its deadline (due_before/after)",
         "judgment_served_on": "trigger fact: filter its deadline", "decision_served_on": "trigger fact",
-        "effective_on": "trigger fact", "opinion_letter_received_on": "trigger fact",
+        "effective_on": "trigger fact",
         "retrial_application_received_on": "trigger fact", "decision_received_on": "trigger fact",
         "redo_due_on": "due date of a deadline: filter the deadline",
         "version": "concurrency token", "history": "",
@@ -34,7 +34,8 @@ NOT_FILTERED = {
     },
     Membership: {"id": "the API identifies people by user", "user": "detail route", "webhook_mention": "not shown",
                  "wants_digest": "not shown", "history": ""},
-    Agency: {"id": "detail route by code", "webhook_url": "not shown (it carries a key)", "history": ""},
+    Agency: {"id": "detail route by code", "webhook_url": "not shown (it carries a key)", "history": "",
+             "path": "internal materialized path of the agency tree"},
 }
 FILTERSETS = {
     Case: filtersets.CaseFilterSet, Hearing: filtersets.HearingFilterSet, Deadline: filtersets.DeadlineFilterSet,

@@ -68,12 +68,16 @@ def world(agency, other_agency) -> dict[str, Any]:
 
         report = yearly_report_generate(agency=agency, year=2021, by=SYSTEM)
         notification = Notification.objects.create(recipient=staff, title="提醒")
+        from cases.models import FollowUp
+
+        letter = FollowUp.objects.create(agency=agency, type="procuratorial_recommendation", issuing_body="检察院",
+                                         received_on=dt.date(2021, 3, 10), due_on=dt.date(2021, 5, 10))
     client = APIClient()
     client.force_authenticate(staff)
     ids = {
         "/api/cases/": case.pk, "/api/hearings/": hearing.pk, "/api/deadlines/": deadline.pk,
         "/api/people/": staff.pk, "/api/agencies/": agency.code, "/api/deadline-rules/": "litigation_defence",
-        "/api/reports/": report.pk, "/api/notifications/": notification.pk,
+        "/api/reports/": report.pk, "/api/notifications/": notification.pk, "/api/follow-ups/": letter.pk,
     }
     # A valid body per write operation; each probe spoils one field of it.
     bodies = {
@@ -90,8 +94,13 @@ def world(agency, other_agency) -> dict[str, Any]:
         ("post", "/api/deadlines/{id}/waive/"): {"note": "法院取消"},
         ("post", "/api/auth/token/"): {"username": "probe-staff", "password": "pw-for-tests"},
         ("post", "/api/reports/generate/"): {"agency": agency.code, "year": 2021},
+        ("post", "/api/follow-ups/"): {"type": "opinion_letter", "issuing_body": "梧州市人民政府",
+                                       "received_on": "2021-03-03"},
+        ("post", "/api/follow-ups/{id}/answer/"): {"answered_on": "2021-05-01"},
     }
     bodies[("put", "/api/cases/{id}/")] = bodies[("patch", "/api/cases/{id}/")] = bodies[("post", "/api/cases/")]
+    bodies[("put", "/api/follow-ups/{id}/")] = bodies[("patch", "/api/follow-ups/{id}/")] = bodies[
+        ("post", "/api/follow-ups/")]
     return {"client": client, "ids": ids, "bodies": bodies}
 
 

@@ -41,6 +41,15 @@ def _hearing(agency: Any, when: dt.datetime) -> Hearing:
     return HearingFactory(case=CaseFactory(agency=agency), scheduled_at=when, version=3)
 
 
+def _follow_up(agency: Any) -> Any:
+    from cases.models import FollowUp
+
+    return FollowUp.objects.create(agency=agency, type="procuratorial_recommendation", issuing_body="梧州市人民检察院",
+                                   received_on=dt.date(2021, 3, 10), due_on=dt.date(2021, 5, 10), version=3)
+
+
+FOLLOW_UP_BODY = {"type": "procuratorial_recommendation", "issuing_body": "万秀区人民检察院", "received_on": "2021-03-10"}
+
 #: (basename, action) -> (make the object in the state the action needs, a valid body)
 WRITES: dict[tuple[str, str], tuple[Any, Any]] = {
     ("case", "update"): (lambda a, u: _case(a), lambda u: CASE_BODY),
@@ -54,6 +63,11 @@ WRITES: dict[tuple[str, str], tuple[Any, Any]] = {
     ("case", "archive"): (lambda a, u: _case(a), lambda u: {"reason": "重复登记"}),
     ("case", "unarchive"): (lambda a, u: _case(a, archived_at=NOW - dt.timedelta(days=1)),
                             lambda u: {"reason": "误归档"}),
+    ("case", "grounds"): (lambda a, u: _case(a, status=Status.CONCLUDED, outcome="revoked",
+                                             concluded_on=dt.date(2021, 5, 1)), lambda u: {"grounds": ["wrong_law"]}),
+    ("follow-up", "update"): (lambda a, u: _follow_up(a), lambda u: FOLLOW_UP_BODY),
+    ("follow-up", "partial_update"): (lambda a, u: _follow_up(a), lambda u: {"summary": "建议规范送达程序"}),
+    ("follow-up", "answer"): (lambda a, u: _follow_up(a), lambda u: {"answered_on": "2021-05-06"}),
     ("hearing", "update"): (lambda a, u: _hearing(a, NOW + dt.timedelta(days=5)),
                             lambda u: {"scheduled_at": "2021-06-20T09:00:00+08:00", "place": "第五审判庭"}),
     ("hearing", "partial_update"): (lambda a, u: _hearing(a, NOW + dt.timedelta(days=5)),

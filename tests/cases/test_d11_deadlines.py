@@ -58,7 +58,8 @@ def test_it_refuses_a_retrial_application_date_on_a_reconsideration_and_saves_no
 def test_a_reconsideration_ordering_a_new_act_gives_sixty_days_from_receipt_of_the_decision(agency, staff, outcome):
     case = reconsideration(agency, staff, received_on=dt.date(2025, 3, 3), decision_received_on=dt.date(2025, 4, 1))
 
-    case_conclude(case=case, by=staff, outcome=outcome, concluded_on=dt.date(2025, 3, 28))
+    case_conclude(case=case, by=staff, outcome=outcome, concluded_on=dt.date(2025, 3, 28),
+                  grounds=["illegal_procedure"])
 
     redo = the(case, "act_redo")
     # 60 days from 1 Apr land on Sat 31 May, in the Dragon Boat holiday (31 May - 2 Jun 2025).
@@ -70,7 +71,8 @@ def test_a_reconsideration_ordering_a_new_act_gives_sixty_days_from_receipt_of_t
 def test_without_the_receipt_date_the_new_act_counts_from_the_decision_date(agency, staff):
     case = reconsideration(agency, staff, received_on=dt.date(2025, 3, 3))
 
-    case_conclude(case=case, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 28))
+    case_conclude(case=case, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 28),
+                  grounds=["illegal_procedure"])
 
     assert (the(case, "act_redo").trigger_on, the(case, "act_redo").due_on) == (dt.date(2025, 3, 28), dt.date(2025, 5, 27))
 
@@ -82,7 +84,8 @@ def test_an_upheld_act_needs_no_new_act_and_reopening_waives_the_order(agency, s
     assert not upheld.deadlines.filter(rule="act_redo").exists()
 
     redo = reconsideration(agency, staff, received_on=dt.date(2025, 3, 3))
-    redo = case_conclude(case=redo, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 28))
+    redo = case_conclude(case=redo, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 28),
+                  grounds=["illegal_procedure"])
     case_reopen(case=redo, by=staff, reason="结果录入有误")
 
     assert the(redo, "act_redo").status == "waived"
@@ -92,7 +95,8 @@ def test_an_upheld_act_needs_no_new_act_and_reopening_waives_the_order(agency, s
 def test_a_judgment_ordering_a_new_act_takes_the_due_date_staff_entered_from_it(agency, staff):
     case = lawsuit(agency, staff, received_on=dt.date(2024, 9, 2), judgment_form="judgment",
                    judgment_served_on=dt.date(2025, 3, 3), effective_on=dt.date(2025, 3, 20))  # fmt: skip
-    case = case_conclude(case=case, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 3))
+    case = case_conclude(case=case, by=staff, outcome=Outcome.REVOKED_REDO, concluded_on=dt.date(2025, 3, 3),
+                  grounds=["illegal_procedure"])
     assert not case.deadlines.filter(rule="act_redo").exists()  # no period entered yet
 
     case_update(case=case, by=staff, data={"redo_due_on": dt.date(2025, 5, 19)})
@@ -107,7 +111,8 @@ def test_a_judgment_ordering_a_new_act_takes_the_due_date_staff_entered_from_it(
 @time_machine.travel(TODAY)
 def test_it_refuses_a_judgments_redo_date_before_the_judgment_took_effect(agency, staff):
     case = lawsuit(agency, staff, received_on=dt.date(2024, 9, 2), effective_on=dt.date(2025, 3, 20))
-    case = case_conclude(case=case, by=staff, outcome=Outcome.ORDERED_TO_PERFORM, concluded_on=dt.date(2025, 3, 3))
+    case = case_conclude(case=case, by=staff, outcome=Outcome.ORDERED_TO_PERFORM, concluded_on=dt.date(2025, 3, 3),
+                  grounds=["illegal_procedure"])
 
     with pytest.raises(ValidationError) as error:
         case_update(case=case, by=staff, data={"redo_due_on": dt.date(2025, 3, 1)})

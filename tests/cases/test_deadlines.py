@@ -89,17 +89,16 @@ def test_it_uses_the_shorter_rules_for_a_simplified_reconsideration(agency, staf
     }
 
 
-def test_it_creates_the_reply_decision_lawsuit_window_and_correction_report_of_a_reconsideration(agency, staff):
+def test_it_creates_the_reply_decision_and_lawsuit_window_of_a_reconsideration(agency, staff):
     case = reconsideration(
         agency, staff, received_on=dt.date(2024, 9, 27), accepted_on=dt.date(2024, 9, 20),
-        decision_served_on=dt.date(2024, 11, 5), opinion_letter_received_on=dt.date(2024, 11, 6),
+        decision_served_on=dt.date(2024, 11, 5),
     )  # fmt: skip
     assert dues(case) == {
         "reconsideration_reply": dt.date(2024, 10, 16),
         "reconsideration_decision": dt.date(2024, 11, 19),
         "lawsuit_after_reconsideration": dt.date(2024, 11, 20),
-        "opinion_letter_correction": dt.date(2025, 1, 6),  # 5 Jan 2025 is a Sunday
-    }
+    }  # the 意见书's correction report now follows its follow-up record (tests/cases/test_followups.py)
 
 
 def test_it_creates_the_answer_and_trial_limit_of_a_second_instance(agency, staff):

@@ -35,7 +35,8 @@ def pending_case(agency):
 @time_machine.travel("2022-02-01 10:00 +0800")
 def test_it_adds_a_new_version_each_time_and_never_changes_the_old_one(agency, staff, pending_case):
     first = yearly_report_generate(agency=agency, year=2021, by=staff)
-    case_conclude(case=pending_case, outcome="revoked", concluded_on=dt.date(2021, 12, 30), by=staff)
+    case_conclude(case=pending_case, outcome="revoked", concluded_on=dt.date(2021, 12, 30), by=staff,
+                  grounds=["wrong_law"])
     second = yearly_report_generate(agency=agency, year=2021, by=staff)
     first.refresh_from_db()
     assert (first.version, second.version) == (1, 2)
@@ -123,7 +124,8 @@ def test_the_nightly_job_rewrites_one_running_row_per_agency(agency, other_agenc
     assert nightly_task.apply().get() == 2
     running = YearlyReport.objects.running().get(agency=agency)
     assert (running.year, running.version, running.figures["buckets"]["pending"]) == (2021, 0, 1)
-    case_conclude(case=pending_case, outcome="revoked", concluded_on=dt.date(2021, 8, 31), by=staff)
+    case_conclude(case=pending_case, outcome="revoked", concluded_on=dt.date(2021, 8, 31), by=staff,
+                  grounds=["wrong_law"])
     yearly_figures_refresh(year=2021)
     assert YearlyReport.objects.running().filter(agency=agency).count() == 1
     assert YearlyReport.objects.running().get(agency=agency).figures["buckets"]["corrected"] == 1

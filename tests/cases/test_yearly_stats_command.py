@@ -36,7 +36,8 @@ def cases(agency, other_agency):
 
 def test_it_prints_the_object_with_exactly_the_contract_keys(cases):
     data = json.loads(run("--year", "2021", "--agency", "wuzhou-hrss", "--format", "json"))
-    assert list(data) == ["year", "agency", "total", "buckets", "by_kind", "by_subject", "rates"]
+    assert list(data) == ["year", "agency", "total", "buckets", "by_kind", "by_subject", "rates", "grounds", "follow_ups",
+                          "corrective_actions"]
     assert (data["year"], data["agency"], data["total"]) == (2021, "wuzhou-hrss", 2)
     assert list(data["buckets"]) == BUCKET_KEYS
     assert list(data["by_kind"]) == ["reconsideration", "litigation"]

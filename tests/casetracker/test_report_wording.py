@@ -118,7 +118,8 @@ def test_the_rate_is_the_fraction_rounded_to_four_places(a, b):
 def test_the_json_shape_round_trips():
     data = figures(recon={"upheld": 2, "withdrawn": 1, "withdrawn_after_act_changed": 1},
                    rates={"correction": Rate(0, 3)}).as_dict()
-    assert list(data) == ["year", "agency", "total", "buckets", "by_kind", "by_subject", "rates"]
+    assert list(data) == ["year", "agency", "total", "buckets", "by_kind", "by_subject", "rates", "grounds", "follow_ups",
+                          "corrective_actions"]
     assert YearFigures.from_dict(data).as_dict() == data
 
 

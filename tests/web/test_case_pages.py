@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.choices import HearingStatus, Kind, Status, Subject
-from cases.models import CalendarFeedToken, Case, Document, EvidenceItem, LedgerImport
+from cases.models import CalendarFeedToken, Case, CorrectiveAction, Document, EvidenceItem, FollowUp, LedgerImport
 from cases.models.reminders import Notification
 from cases.web import urls as web_urls
 from tests.factories import CaseFactory, DeadlineFactory, HearingFactory, ReconsiderationFactory
@@ -23,7 +23,8 @@ TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=dt.UTC)
 
 #: URL-name prefix -> the kind of object its <pk> names (notifications belong to a user, not an agency).
 OBJECT_OF = {"case": "case", "hearing": "hearing", "deadline": "deadline", "document": "document",
-             "notification": "notification", "ledger": "ledger_import", "evidence": "evidence"}
+             "notification": "notification", "ledger": "ledger_import", "evidence": "evidence",
+             "follow": "follow_up", "corrective": "corrective_action"}
 WITH_PK = [p for p in web_urls.urlpatterns if "pk" in p.pattern.converters]
 
 
@@ -42,6 +43,13 @@ def _object(kind: str, agency, owner):
                                        uploaded_by=owner)
     if kind == "ledger_import":
         return LedgerImport.objects.create(agency=agency, created_by=owner, filename="台账.xlsx", file="台账.xlsx")
+    if kind in ("follow_up", "corrective_action"):
+        letter = FollowUp.objects.create(agency=agency, type="procuratorial_recommendation", issuing_body="检察院",
+                                         received_on=dt.date(2025, 3, 10), due_on=dt.date(2025, 5, 12))
+        if kind == "follow_up":
+            return letter
+        return CorrectiveAction.objects.create(agency=agency, follow_up=letter, description="整改",
+                                               responsible_unit="法规科", due_on=dt.date(2025, 8, 1))
     return Notification.objects.create(recipient=owner, title="提醒", url=f"/cases/{case.pk}/")
 
 

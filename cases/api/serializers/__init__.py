@@ -22,6 +22,7 @@ from cases.choices import (
     AbsenceReason,
     DeadlineStatus,
     DeadlineUrgency,
+    Ground,
     HearingKind,
     Instance,
     JudgmentForm,
@@ -238,6 +239,22 @@ class CaseSerializer(serializers.ModelSerializer):
         }
 
 
+class CaseDetailSerializer(CaseSerializer):
+    """One case (GET /api/cases/{id}/ and every action's answer): also the grounds of a correction
+    or loss (D12). Lists leave them out to stay at their query budget; filter them with
+    ``?ground=`` and ``?grounds_missing=true``."""
+
+    grounds = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "grounds"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices)))
+    def get_grounds(self, case: Case) -> list[str]:
+        return [row.ground for row in case.grounds.all()]
+
+
 class CaseWriteSerializer(VersionInput, serializers.ModelSerializer):
     """Input of POST/PUT/PATCH /api/cases/: the editable facts (status moves only by actions)."""
 
@@ -287,6 +304,17 @@ class ConcludeSerializer(VersionInput):
     )
     cancel_hearings = serializers.BooleanField(
         default=False, help_text="Also cancel the case's hearings still scheduled or postponed.",
+    )
+    grounds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Ground.choices), default=list, max_length=len(Ground.choices),
+        help_text="Grounds the reviewing body gave (D12); required for a corrected/lost outcome, empty otherwise.",
+    )
+
+
+class GroundsSerializer(VersionInput):
+    grounds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Ground.choices), allow_empty=False, max_length=len(Ground.choices),
+        help_text="Grounds the reviewing body gave (D12), e.g. for a case concluded before they were asked for.",
     )
 
 

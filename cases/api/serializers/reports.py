@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from cases.models import YearlyReport
 from cases.querysets.statistics import MAX_YEAR, MIN_YEAR
-from casetracker.report import BUCKET_KEYS, RATE_KEYS
+from casetracker.report import BUCKET_KEYS, CORRECTIVE_ACTION_KEYS, FOLLOW_UP_KEYS, GROUND_KEYS, RATE_KEYS
 
 
 class RateSerializer(serializers.Serializer):
@@ -39,6 +39,15 @@ class RatesSerializer(serializers.Serializer):
         return {key: RateSerializer() for key in RATE_KEYS}
 
 
+def _counts(keys: tuple[str, ...], name: str) -> type[serializers.Serializer]:
+    return type(name, (serializers.Serializer,), {key: serializers.IntegerField() for key in keys})
+
+
+GroundsSerializer = _counts(GROUND_KEYS, "GroundsSerializer")
+FollowUpFiguresSerializer = _counts(FOLLOW_UP_KEYS, "FollowUpFiguresSerializer")
+CorrectiveActionFiguresSerializer = _counts(CORRECTIVE_ACTION_KEYS, "CorrectiveActionFiguresSerializer")
+
+
 class YearlyStatisticsSerializer(serializers.Serializer):
     """DOMAIN.md D2-D4 for one year; the same object as `manage.py yearly_stats --format json`."""
 
@@ -49,6 +58,9 @@ class YearlyStatisticsSerializer(serializers.Serializer):
     by_kind = ByKindSerializer()
     by_subject = serializers.DictField(child=KindBucketsSerializer(), help_text=_("按案由代码(D8)"))
     rates = RatesSerializer()
+    grounds = GroundsSerializer(help_text=_("纠错/败诉案件按理由代码计数(D12)"))
+    follow_ups = FollowUpFiguresSerializer(help_text=_("检察建议、司法建议、行政复议意见书:收到、答复、按期答复、年末未答复"))
+    corrective_actions = CorrectiveActionFiguresSerializer(help_text=_("整改措施:年内到期、其中已完成"))
 
 
 class StatisticsQuerySerializer(serializers.Serializer):

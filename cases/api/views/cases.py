@@ -27,6 +27,7 @@ from cases.api.views.common import (
 from cases.filtersets import CaseFilterSet
 from cases.models import Agency, Case, Deadline
 from cases.services import cases as case_services
+from cases.services import grounds as grounds_services
 from casetracker.calendar import WorkdayCalendar
 
 # ---------------------------------------------------------------- querysets (one query per page each)
@@ -83,8 +84,11 @@ class CaseViewSet(
             queryset = queryset.active()
         return queryset
 
+    def get_serializer_class(self) -> type[Any]:
+        return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
+
     def _respond(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=case.pk)
+        fresh = self.get_queryset().prefetch_related("grounds").get(pk=case.pk)
         response = Response(self.get_serializer(fresh).data, status=code)
         return self.with_etag(response, fresh)
 
@@ -126,8 +130,16 @@ class CaseViewSet(
         return self._act(s.ConcludeSerializer, lambda case, d, v: case_services.case_conclude(
             case=case, by=request.user, expected_version=v, outcome=d["outcome"], concluded_on=d["concluded_on"],
             act_changed=d["act_changed"], decision_number=d["document_number"],
-            cancel_hearings=d["cancel_hearings"],
+            cancel_hearings=d["cancel_hearings"], grounds=d["grounds"],
         ), names={"decision_number": "document_number"})
+
+    @extend_schema(request=s.GroundsSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def grounds(self, request: Request, pk: str | None = None) -> Response:
+        """Enter or correct the grounds of a case concluded as corrected/lost (D12)."""
+        return self._act(s.GroundsSerializer, lambda case, d, v: grounds_services.case_grounds_record(
+            case=case, by=request.user, expected_version=v, grounds=d["grounds"],
+        ))
 
     @extend_schema(request=s.SuspendSerializer, responses=s.CaseSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])

@@ -12,16 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.choices import HearingStatus
+from cases.choices import HearingStatus, Status
 from cases.models import Case, Deadline, Hearing
 from cases.permissions import can_write, writable_agency_ids
 from cases.services import cases as case_services
+from cases.services import grounds as grounds_services
 from cases.services.calendar import workday_calendar
 from cases.web.forms import (
     CaseForm,
     ConcludeForm,
     DeadlineForm,
     DocumentForm,
+    GroundsForm,
     ReopenForm,
     ResumeForm,
     SuspendForm,
@@ -30,6 +32,7 @@ from cases.web.forms import (
 from cases.web.timeline import case_history, case_timeline
 from cases.web.views.common import run_service, visible_case, writable_case
 from cases.web.views.defence import evidence_context
+from casetracker.followups import needs_grounds
 
 
 def _hearings(case: Case) -> list[Hearing]:
@@ -73,8 +76,19 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suspensions": list(case.suspensions.order_by("suspended_on", "id")),
         "open_hearings": [h for h in hearings if h.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED)],
         **evidence_context(case, writable, request.user),
+        **_aftermath(case),
     }
     return render(request, "cases/detail.html", context)
+
+
+def _aftermath(case: Case) -> dict[str, Any]:
+    """D12 on the case page: the grounds of a correction or loss, its corrective actions and letters."""
+    return {
+        "needs_grounds": case.status == Status.CONCLUDED and needs_grounds(case.outcome),
+        "grounds": list(case.grounds.all()),
+        "corrective_actions": list(case.corrective_actions.active()),
+        "follow_ups": list(case.follow_ups.active()),
+    }
 
 
 @login_required
@@ -121,9 +135,9 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _state_change(request: HttpRequest, pk: int, form_class: Any, title: str, call: Any, success: str,
                   **form_kwargs: Any) -> HttpResponse:
     case = writable_case(request, pk)
-    kwargs = {"case": case} if form_class is ConcludeForm else {}
+    kwargs = {"case": case} if form_class in (ConcludeForm, GroundsForm) else {}
     form = form_class(request.POST or None, **kwargs, **form_kwargs)
-    if form_class is not ConcludeForm and "version" in form.fields:
+    if not kwargs and "version" in form.fields:
         form.fields["version"].initial = case.version
     if request.method == "POST" and form.is_valid():
         if run_service(request, form, lambda: call(case, form.cleaned_data), success=success) is not None:
@@ -139,9 +153,21 @@ def case_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             case=case, outcome=data["outcome"], concluded_on=data["concluded_on"], by=request.user,
             act_changed=data["act_changed"], decision_number=data["decision_number"],
             cancel_hearings=data.get("cancel_hearings", False), expected_version=data.get("version"),
+            grounds=data["grounds"],
         )
 
     return _state_change(request, pk, ConcludeForm, _("结案"), call, _("案件已结案。"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_grounds(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(case: Case, data: dict[str, Any]) -> Case:
+        return grounds_services.case_grounds_record(
+            case=case, grounds=data["grounds"], by=request.user, expected_version=data.get("version"),
+        )
+
+    return _state_change(request, pk, GroundsForm, _("纠错/败诉理由"), call, _("纠错/败诉理由已保存。"))
 
 
 @login_required

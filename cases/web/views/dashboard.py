@@ -71,7 +71,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     trend = board.trend(scope, year)
     figures = trend[-1]
     overdue_count, overdue = board.overdue_deadlines(request.user, scope, today=today)
+    follow_up_count, follow_ups = board.open_follow_ups(request.user, scope)
     context = {
+        "follow_up_count": follow_up_count,
+        "follow_ups": follow_ups,
+        "grounds": board.ground_rows(figures),
+        "grounds_missing": board.grounds_missing(request.user, scope),  # (count, the first few)
+        "today": today,
         "year": year,
         "years": list(range(today.year, today.year - 10, -1)),
         "scope": scope,
