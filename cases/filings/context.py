@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import HearingKind, HearingStatus, Instance, Kind, LeaderRank, Role
-from cases.choices_defence import AgentAuthority, EvidenceGroup, FilingCode
+from cases.choices.defence import AgentAuthority, EvidenceGroup, FilingCode
 from cases.models import Case, EvidenceItem, Hearing, Membership
 
 COMMON: Final = frozenset({

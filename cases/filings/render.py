@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from cases.choices_defence import FilingCode
+from cases.choices.defence import FilingCode
 from cases.filings import shipped
 from cases.filings.context import FilingOptions, filing_context
 from cases.models import Case, FilingTemplate

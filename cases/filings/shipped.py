@@ -18,7 +18,7 @@ from typing import Final
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from cases.choices_defence import FilingCode
+from cases.choices.defence import FilingCode
 from cases.filings import layout as L
 
 DIRECTORY: Final = Path(__file__).resolve().parent / "docx"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
-from cases.choices_defence import TRIGGER_DOCUMENT_KINDS, DocumentKind
+from cases.choices.defence import TRIGGER_DOCUMENT_KINDS, DocumentKind
 from cases.models.text import PlainText
 from cases.querysets.cases import CaseQuerySet
 from cases.querysets.documents import DocumentQuerySet

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.choices_defence import EvidenceGroup, FilingCode
+from cases.choices.defence import EvidenceGroup, FilingCode
 from cases.models.case import ConstraintErrorsOnFields
 from cases.querysets.defence import EvidenceItemQuerySet, EvidenceSubmissionQuerySet, FilingTemplateQuerySet
 

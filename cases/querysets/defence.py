@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from cases.choices_defence import EvidenceGroup
+from cases.choices.defence import EvidenceGroup
 from cases.querysets.scoped import ScopedQuerySet
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices_defence import DocumentKind
+from cases.choices.defence import DocumentKind
 from cases.models import Case, Document
 from cases.services.cases import case_update
 from cases.services.common import ensure_can_write, require_reason, save_with_history

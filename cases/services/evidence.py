@@ -17,7 +17,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices_defence import EvidenceGroup
+from cases.choices.defence import EvidenceGroup
 from cases.models import Case, Deadline, Document, EvidenceItem, EvidenceSubmission
 from cases.models.deadlines import DeadlineStatus
 from cases.services.common import ensure_can_write, save_with_history

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices_defence import FilingCode
+from cases.choices.defence import FilingCode
 from cases.filings.context import PLACEHOLDERS
 from cases.filings.render import TemplateUnreadable, placeholders_of
 from cases.models import Agency, FilingTemplate

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AbsenceReason, Ground, HearingKind, Kind, Procedure, Status
-from cases.choices_defence import DocumentKind
+from cases.choices.defence import DocumentKind
 from cases.models import Agency, Case, Hearing, Membership
 from cases.permissions import writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS, open_hearings

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices_defence import AgentAuthority, EvidenceGroup
+from cases.choices.defence import AgentAuthority, EvidenceGroup
 from cases.models import Case, Document
 from cases.web.forms import DATE, PeopleChoiceField, agency_people
 

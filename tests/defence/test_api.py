@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from cases.choices import LeaderRank, Role
-from cases.choices_defence import FilingCode
+from cases.choices.defence import FilingCode
 from cases.models import EvidenceItem
 from cases.services.evidence import evidence_add
 from tests.defence.conftest import at

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.choices_defence import DocumentKind, EvidenceGroup
+from cases.choices.defence import DocumentKind, EvidenceGroup
 from cases.models import Case, EvidenceItem, EvidenceSubmission
 from cases.services.documents import document_set_trigger, document_upload
 from cases.services.evidence import (

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from cases.choices import AbsenceReason, HearingStatus, LeaderRank, Role
-from cases.choices_defence import AgentAuthority, EvidenceGroup, FilingCode
+from cases.choices.defence import AgentAuthority, EvidenceGroup, FilingCode
 from cases.filings.context import FilingOptions, Lawyer
 from cases.filings.render import filing_render
 from cases.services.evidence import evidence_add

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.choices_defence import FilingCode
+from cases.choices.defence import FilingCode
 from cases.filings import layout, shipped
 from cases.filings.context import PLACEHOLDERS, FilingOptions, filing_context
 from cases.filings.render import filing_render, placeholders_of

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.choices_defence import DocumentKind
+from cases.choices.defence import DocumentKind
 from cases.models import Document, EvidenceItem, FilingTemplate
 from cases.services.documents import document_upload
 from cases.services.evidence import evidence_add

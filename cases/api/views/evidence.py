@@ -30,7 +30,7 @@ from rest_framework.response import Response
 
 from cases.api.views.common import ScopedViewSet, validated_input
 from cases.api.views.reports import DocxRenderer
-from cases.choices_defence import AgentAuthority, EvidenceGroup, FilingCode
+from cases.choices.defence import AgentAuthority, EvidenceGroup, FilingCode
 from cases.filings.context import FilingOptions, Lawyer
 from cases.filings.render import DOCX_CONTENT_TYPE, filing_filename, filing_render
 from cases.models import Case, EvidenceItem, EvidenceSubmission, Hearing

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.choices import Kind
-from cases.choices_defence import EvidenceGroup, FilingCode
+from cases.choices.defence import EvidenceGroup, FilingCode
 from cases.filings import shipped
 from cases.filings.context import FilingOptions, Lawyer
 from cases.filings.render import DOCX_CONTENT_TYPE, filing_filename, filing_render
