@@ -21,7 +21,6 @@ app.conf.broker_transport_options = {
 }
 
 
-
 @worker_process_init.connect
 def _hold_sends_at_the_gate(**kwargs: object) -> None:
     """Each send first waits at $REMINDER_TEST_GATE (the kill test holds a worker mid-send).
@@ -39,6 +38,15 @@ def _hold_sends_at_the_gate(**kwargs: object) -> None:
             return _send(delivery)  # type: ignore[operator]
 
         setattr(notify, name, gated)
+
+    bulk = notify.send_in_app_bulk
+
+    def gated_bulk(deliveries: list, _send: object = bulk) -> object:
+        if deliveries:  # a batch of in-app rows waits once, named by its first row
+            block_on_gate(deliveries[0])
+        return _send(deliveries)  # type: ignore[operator]
+
+    notify.send_in_app_bulk = gated_bulk  # type: ignore[assignment]
 
 
 # One queue per test, so tests running in parallel (pytest -n) never take each
