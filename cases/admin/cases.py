@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin.common import AgencyScopedAdmin, add_service_errors
+from cases.admin.common import AgencyScopedAdmin, add_service_errors, person_column
 from cases.admin.deadlines import DeadlineInline
 from cases.admin.site import site
 from cases.choices import HearingStatus
@@ -168,7 +168,8 @@ class HearingAdmin(AgencyScopedAdmin):
 
     form = HearingAdminForm
     agency_path = "case__agency"
-    list_display = ("case", "kind", "scheduled_at", "status", "bureau_appeared", "responsible_person", "lawyer_names")
+    list_display = ("case", "kind", "scheduled_at", "status", "bureau_appeared", person_column("responsible_person", _("出庭负责人")),
+                    "lawyer_names")
     list_filter = ("kind", "status", "bureau_appeared", "case__agency")
     search_fields = ("case__number", "case__applicant", "place")
     list_select_related = ("case", "responsible_person")
@@ -215,7 +216,7 @@ class DocumentAdmin(AgencyScopedAdmin):
     """Adds a document through document_upload (type, size, permission); a stored one is only viewed."""
 
     agency_path = "case__agency"
-    list_display = ("title", "case", "uploaded_at", "uploaded_by")
+    list_display = ("title", "case", "uploaded_at", person_column("uploaded_by", _("上传人")))
     search_fields = ("title", "case__number")
     list_select_related = ("case", "uploaded_by")
     fields = ("case", "title", "file")

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.admin.common import ServiceErrorsAsMessages, errors_text
+from cases.admin.common import ServiceErrorsAsMessages, errors_text, person_column
 from cases.admin.site import site
 from cases.choices import DeadlineStatus, DeadlineUrgency
 from cases.models.deadlines import CalendarYear, Deadline, HolidayOverride
@@ -146,7 +146,7 @@ class CalendarAdminPermissions:
 
 @admin.register(HolidayOverride, site=site)
 class HolidayOverrideAdmin(CalendarAdminPermissions, ServiceErrorsAsMessages):
-    list_display = ("date", "weekday", "is_working", "note", "source", "created_by", "updated_at")
+    list_display = ("date", "weekday", "is_working", "note", "source", person_column("created_by", _("录入人")), "updated_at")
     list_filter = ("is_working",)
     search_fields = ("note", "source")
     date_hierarchy = "date"
@@ -181,7 +181,7 @@ class HolidayOverrideAdmin(CalendarAdminPermissions, ServiceErrorsAsMessages):
 class CalendarYearAdmin(CalendarAdminPermissions, SimpleHistoryAdmin):
     """Years loaded with `manage.py load_holidays`; read-only here."""
 
-    list_display = ("year", "source", "loaded_by", "loaded_at")
+    list_display = ("year", "source", person_column("loaded_by", _("导入人")), "loaded_at")
     readonly_fields = ("year", "source", "loaded_by", "loaded_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

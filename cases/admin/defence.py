@@ -11,8 +11,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from cases.admin.common import AgencyScopedAdmin
+from cases.admin.common import AgencyScopedAdmin, person_column
 from cases.admin.site import site
 from cases.models import EvidenceItem, EvidenceSubmission, FilingTemplate
 
@@ -47,6 +48,6 @@ class EvidenceSubmissionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(FilingTemplate, site=site)
 class FilingTemplateAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["agency", "code", "uploaded_by", "uploaded_at", "archived_at"]
+    list_display = ["agency", "code", person_column("uploaded_by", _("上传人")), "uploaded_at", "archived_at"]
     list_filter = ["code"]
     list_select_related = ["agency", "uploaded_by"]

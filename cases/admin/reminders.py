@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin.common import ReadOnlyScopedAdmin
+from cases.admin.common import ReadOnlyScopedAdmin, person_column
 from cases.admin.site import site
 from cases.models.reminders import DeliveryStatus, Notification, ReminderDelivery
 from cases.permissions import is_admin
@@ -38,7 +38,7 @@ class FailedFilter(admin.SimpleListFilter):
 @admin.register(ReminderDelivery, site=site)
 class ReminderDeliveryAdmin(ReadOnlyScopedAdmin):
     list_display = (
-        "created_at", "reminder", "recipient", "channel", "status", "attempts", "timeouts", "last_error", "sent_at",
+        "created_at", "reminder", person_column("recipient", _("接收人")), "channel", "status", "attempts", "timeouts", "last_error", "sent_at",
         "failed_at", "agency",
     )  # fmt: skip
     list_filter = ("status", "channel", FailedFilter, "agency", "created_at")
@@ -76,7 +76,7 @@ class ReadFilter(admin.SimpleListFilter):
 @admin.register(Notification, site=site)
 class NotificationAdmin(ReadOnlyScopedAdmin):
     agency_path = "recipient__membership__agency"
-    list_display = ("created_at", "recipient", "title", "read_at")
+    list_display = ("created_at", person_column("recipient", _("接收人")), "title", "read_at")
     list_filter = (ReadFilter, "created_at")
     search_fields = ("title", "body", "recipient__username", "recipient__last_name")
     list_select_related = ("recipient",)

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin.common import ReadOnlyAdmin
+from cases.admin.common import ReadOnlyAdmin, person_column
 from cases.admin.site import site
 from cases.exports import (
     DOCX_CONTENT_TYPE,
@@ -36,7 +36,7 @@ _EXPORTS = {
 
 @admin.register(YearlyReport, site=site)
 class YearlyReportAdmin(ReadOnlyAdmin):
-    list_display = ("agency", "year", "version", "kind", "generated_at", "generated_by", "generated_by_job", "downloads")
+    list_display = ("agency", "year", "version", "kind", "generated_at", person_column("generated_by", _("生成人")), "generated_by_job", "downloads")
     list_filter = ("year", "kind", "agency")
     list_select_related = ("agency", "generated_by")
     search_fields = ("agency__name", "agency__code")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases.choices import HearingKind, HearingStatus, Instance, Kind, LeaderRank, Role
 from cases.choices.defence import AgentAuthority, EvidenceGroup, FilingCode
 from cases.models import Case, EvidenceItem, Hearing, Membership
+from cases.people import person_name
 
 COMMON: Final = frozenset({
     "agency_name", "representative_name", "representative_title", "case_number", "court", "kind_label",
@@ -86,7 +87,7 @@ def chinese_date(day: dt.date | None) -> str:
 
 
 def _person(user: Any) -> str:
-    return f"{user.last_name}{user.first_name}".strip() or str(user.get_username())
+    return person_name(user)
 
 
 def _split_lines(text: str) -> list[str]:

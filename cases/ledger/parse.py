@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases.ledger.columns import FLAG_VALUES, PEOPLE_SEPARATORS, Column, choice_index, label_of
 from cases.models import Membership
+from cases.people import person_name
 from casetracker.ledger_values import ValueProblem, has_control_characters, normalize_label, parse_day, parse_moment
 
 # A hearing typed with a date only is taken to start at 09:00, the usual first session.
@@ -63,8 +64,9 @@ class People:
         User = get_user_model()
         ids = Membership.objects.filter(agency_id=agency_id).values_list("user_id", flat=True)
         for user in User.objects.filter(pk__in=ids):
-            full = f"{user.last_name}{user.first_name}".strip()
-            for name in {full, user.get_username()} - {""}:
+            # The export writes person_name; a ledger typed by hand may run the parts together either way.
+            typed = f"{user.last_name}{user.first_name}".strip()
+            for name in {person_name(user), typed, user.get_username()} - {""}:
                 self._by_name[normalize_label(name)].append(user)
 
     def find(self, name: str) -> Any:

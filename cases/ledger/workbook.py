@@ -33,6 +33,7 @@ from cases.ledger.columns import (
     label_of,
 )
 from cases.models import Case, Hearing, Membership
+from cases.people import person_name
 from cases.text import without_control_characters
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +51,7 @@ class PersonNames:
 
     @staticmethod
     def _full(user: Any) -> str:
-        return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+        return person_name(user)
 
     def __call__(self, user: Any) -> str:
         if user is None:

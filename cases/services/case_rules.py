@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import Instance, Kind, Outcome
 from cases.models import Case, Membership, Suspension
+from cases.people import person_name
 from cases.services.dates import future_error, window_error
 
 Errors = dict[str, list[str]]
@@ -118,7 +119,7 @@ def handler_errors(case: Case, handlers: Iterable[Any] | None) -> Errors:
     strangers = [user for user in users if user.pk not in own]
     if not strangers:
         return {}
-    names = "、".join(user.get_full_name() or user.get_username() for user in strangers)
+    names = "、".join(person_name(user) for user in strangers)
     return {"handlers": [_("承办人必须是该机关的工作人员：%(n)s") % {"n": names}]}
 
 

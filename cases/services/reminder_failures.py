@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cases.choices import Role
 from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
 from cases.notify import absolute_url
+from cases.people import person_name
 from cases.services.reminder_outbox import RECOVER_BATCH, locked
 
 __all__ = ["deliveries_retry_next_day", "failures_report", "FAILED_LIST_URL"]
@@ -66,7 +67,7 @@ def _administrators(agency_id: int) -> list[str]:
 
 
 def _line(row: ReminderDelivery) -> str:
-    name = f"{row.recipient.last_name}{row.recipient.first_name}".strip() or row.recipient.get_username()
+    name = person_name(row.recipient)
     error = row.last_error.splitlines()[0][:200] if row.last_error else ""
     return f"- {row.title} → {name} ({ReminderChannel(row.channel).label}): {error}"
 

@@ -1,21 +1,30 @@
 """What the case page shows: the record's change history and one timeline of events.
 
-The timeline merges three sources by date: the case's history records (who
-changed what and why), its hearings and its deadlines. Everything is read
-with a fixed number of queries; only the merge and the diffs run in Python.
+The history merges the case's own history records (who changed what and why) with
+the records of its files (a document uploaded or archived) and of its hearings (the
+attendance recorded). The timeline puts those together with the hearings and the
+deadlines by date. Everything is read with a fixed number of queries; only the merge
+and the diffs run in Python.
+
+A history note is written in the language of whoever made the change (Chinese, the
+msgid, for nearly everyone); it is shown through the catalogue, so "登记案件" or
+"结案:维持" read "Case logged" / "Concluded: Upheld" in English. Free text typed as a
+reason stays as typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from cases.choices import DeadlineStatus, HearingStatus
-from cases.models import Case
+from cases.choices import DeadlineStatus, HearingKind, HearingStatus
+from cases.models import Case, Document, Hearing
 from cases.web.templatetags.casetracker_web import deadline_title, person
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -36,6 +45,31 @@ class HistoryEntry:
     what: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    kind: str = "change"  # change | document | hearing: how the timeline draws it
+
+
+# The notes the services write with a reason after them ("归档:%(r)s"); the reason is
+# translated too when it is itself a catalogue entry (an outcome's label).
+_NOTES_WITH_REASON = [
+    gettext_noop("结案:%(o)s"), gettext_noop("中止:%(r)s"), gettext_noop("重新打开:%(r)s"),
+    gettext_noop("归档:%(r)s"), gettext_noop("取消归档:%(r)s"), gettext_noop("延期:%(r)s"),
+    gettext_noop("取消:%(r)s"),
+]
+_PLACEHOLDER = re.compile(r"%\((\w)\)s")
+
+
+def note_text(note: str) -> str:
+    """A stored history note in the active language, as far as the catalogue knows it."""
+    if not note:
+        return ""
+    translated = _(note)
+    if translated != note:
+        return translated
+    for pattern in _NOTES_WITH_REASON:
+        head, key, tail = _PLACEHOLDER.split(pattern)
+        if note.startswith(head) and note.endswith(tail) and len(note) > len(head) + len(tail):
+            return _(pattern) % {key: _(note[len(head): len(note) - len(tail)])}
+    return note
 
 
 @dataclass
@@ -75,10 +109,42 @@ def case_history(case: Case, limit: int = 100) -> list[HistoryEntry]:
         entry = HistoryEntry(
             when=record.history_date, who=person(record.history_user) or _("系统"),
             what={"+": _("创建"), "~": _("修改"), "-": _("删除")}.get(record.history_type, ""),
-            reason=record.history_change_reason or "", changes=changes,
+            reason=note_text(record.history_change_reason or ""), changes=changes,
         )
         if not (older is not None and record.history_type == "~" and _echo(entry, record, older)):
             entries.append(entry)
+    entries = sorted(entries + file_and_attendance_entries(case), key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def _first_records(history: Any) -> list[Any]:
+    """The earliest history record of each row (the moment a document was archived, a hearing recorded)."""
+    first: dict[int, Any] = {}
+    for record in history.select_related("history_user").order_by("history_date", "history_id"):
+        first.setdefault(record.id, record)
+    return list(first.values())
+
+
+def _attendance(record: Any) -> str:
+    if record.responsible_person_id:
+        return _("负责人出庭")
+    return _("我局出庭") if record.bureau_appeared else _("我局未出庭")
+
+
+def file_and_attendance_entries(case: Case) -> list[HistoryEntry]:
+    """Documents uploaded and archived and hearings recorded as held, as history entries (four queries)."""
+    entries = [
+        HistoryEntry(doc.uploaded_at, person(doc.uploaded_by) or _("系统"), _("文书已上传"), doc.title, kind="document")
+        for doc in Document.objects.filter(case=case).select_related("uploaded_by")
+    ]
+    for record in _first_records(Document.history.filter(case_id=case.pk, archived_at__isnull=False)):
+        entries.append(HistoryEntry(record.archived_at, person(record.history_user) or _("系统"), _("文书已归档"),
+                                    record.title, kind="document"))
+    for record in _first_records(Hearing.history.filter(case_id=case.pk, status=HearingStatus.HELD)):
+        day = timezone.localtime(record.scheduled_at).date().isoformat()
+        reason = f"{HearingKind(record.kind).label} {day} · {_attendance(record)}"
+        entries.append(HistoryEntry(record.history_date, person(record.history_user) or _("系统"), _("出庭情况已记录"),
+                                    reason, kind="hearing"))
     return entries
 
 
@@ -97,6 +163,12 @@ def _echo(entry: HistoryEntry, record: Any, older: Any) -> bool:
     )
 
 
+def _event_title(entry: HistoryEntry) -> str:
+    if entry.kind == "change":
+        return entry.reason or entry.what
+    return _("%(what)s:%(detail)s") % {"what": entry.what, "detail": entry.reason}
+
+
 def _at_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -104,7 +176,7 @@ def _at_start(day: dt.date) -> dt.datetime:
 def case_timeline(history: list[HistoryEntry], hearings: list[Any], deadlines: list[Any]) -> list[Event]:
     """Oldest first: changes, hearings and deadlines of the case on one line."""
     events = [
-        Event(entry.when, False, "change", entry.reason or entry.what, entry.who) for entry in history
+        Event(entry.when, False, entry.kind, _event_title(entry), entry.who) for entry in history
     ]
     for hearing in hearings:
         css = "muted" if hearing.status in (HearingStatus.CANCELLED, HearingStatus.POSTPONED) else ""
