@@ -239,3 +239,19 @@ def test_it_refuses_moving_a_case_to_another_agency(client_for, agency, other_ag
     response = client_for(admin_user).patch(f"/api/cases/{case.pk}/", {"agency": "hezhou-hrss"}, format="json")
 
     assert response.status_code == 400 and "agency" in response.data["errors"]
+
+
+@time_machine.travel(dt.datetime(2021, 7, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_case_lists_every_suspension_with_the_days_it_extends_the_courts_limit(api, agency):
+    case = CaseFactory(agency=agency, received_on=dt.date(2021, 5, 10))
+    url = f"/api/cases/{case.pk}"
+    api.post(f"{url}/suspend/", {"reason": "等待另案审结", "suspended_on": "2021-05-25"}, format="json")
+    api.post(f"{url}/resume/", {"resumed_on": "2021-06-04", "reason": "另案已审结"}, format="json")
+    suspended = api.post(f"{url}/suspend/", {"reason": "当事人死亡", "suspended_on": "2021-06-10"}, format="json")
+
+    assert suspended.data["suspensions"] == [
+        {"suspended_on": "2021-05-25", "reason": "等待另案审结", "resumed_on": "2021-06-04",
+         "resume_note": "另案已审结", "days": 10},
+        {"suspended_on": "2021-06-10", "reason": "当事人死亡", "resumed_on": None, "resume_note": "", "days": 0},
+    ]
+    assert api.get(f"{url}/").data["suspensions"] == suspended.data["suspensions"]

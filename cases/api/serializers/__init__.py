@@ -29,7 +29,7 @@ from cases.choices import (
     Outcome,
 )
 from cases.deadline_text import days_left, days_left_text
-from cases.models import Agency, Case, Deadline, Hearing, Membership
+from cases.models import Agency, Case, Deadline, Hearing, Membership, Suspension
 from cases.people import person_name
 from cases.services.calendar import workday_calendar
 from cases.services.cases import EDITABLE_FIELDS
@@ -239,15 +239,27 @@ class CaseSerializer(serializers.ModelSerializer):
         }
 
 
+class SuspensionSerializer(serializers.ModelSerializer):
+    """One 中止/恢复 pair; ``days`` is what it extends the court's or reviewing body's limit by."""
+
+    days = serializers.IntegerField(read_only=True, help_text="Suspended days; 0 while not yet resumed.")
+
+    class Meta:
+        model = Suspension
+        fields = ["suspended_on", "reason", "resumed_on", "resume_note", "days"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
     """One case (GET /api/cases/{id}/ and every action's answer): also the grounds of a correction
-    or loss (D12). Lists leave them out to stay at their query budget; filter them with
-    ``?ground=`` and ``?grounds_missing=true``."""
+    or loss (D12) and every suspension. Lists leave them out to stay at their query budget; filter
+    them with ``?ground=`` and ``?grounds_missing=true``."""
 
     grounds = serializers.SerializerMethodField()
+    suspensions = SuspensionSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "grounds"]
+        fields = [*CaseSerializer.Meta.fields, "grounds", "suspensions"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices)))

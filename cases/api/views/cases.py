@@ -88,7 +88,7 @@ class CaseViewSet(
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
 
     def _respond(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().prefetch_related("grounds").get(pk=case.pk)
+        fresh = self.get_queryset().prefetch_related("grounds", "suspensions").get(pk=case.pk)
         response = Response(self.get_serializer(fresh).data, status=code)
         return self.with_etag(response, fresh)
 
