@@ -9,6 +9,8 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ from cases.admin.common import AgencyScopedAdmin, ScopedPickers, scoped_users
 from cases.admin.site import site
 from cases.models import Agency, Membership
 from cases.permissions import is_admin, visible_agency_ids
-from cases.services.accounts import agency_save, membership_save, user_save
+from cases.services.accounts import agency_save, membership_save, user_save, user_text_check
 
 User = get_user_model()
 
@@ -58,8 +60,29 @@ class MembershipInline(ScopedPickers, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class _UserTextCheck:
+    """The account service's text rule, shown next to the admin form's fields before saving."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        try:
+            user_text_check(self.instance)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
+
+
+class UserAddForm(_UserTextCheck, UserCreationForm):
+    pass
+
+
+class UserEditForm(_UserTextCheck, UserChangeForm):
+    pass
+
+
 @admin.register(User, site=site)
 class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     inlines = [MembershipInline]
     list_display = ("username", "last_name", "first_name", "is_active", "agency_code", "role")
     list_select_related = ("membership__agency",)

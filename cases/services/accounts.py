@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from cases.models import Agency, CalendarFeedToken, Membership
 from cases.permissions import is_admin
 from cases.services.common import save_with_history
 from cases.services.tokens import api_token_revoke
+from cases.text import refuse_control_characters
 
 
 def ensure_administrator(by: Any) -> None:
@@ -50,10 +51,27 @@ def user_credentials_revoke(*, user: Any) -> None:
     api_token_revoke(user=user)
 
 
+USER_TEXT_FIELDS = ("username", "first_name", "last_name", "email")
+
+
+def user_text_check(user: Any) -> None:
+    """Refuse control characters in an account's names and e-mail (they show on every page,
+    reminder and export; cases/text.py), naming each field that holds one."""
+    errors: dict[str, list[str]] = {}
+    for field in USER_TEXT_FIELDS:
+        try:
+            refuse_control_characters(getattr(user, field, "") or "")
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def user_save(*, user: Any, by: Any, was_active: bool) -> Any:
     """Save an account from the admin; deactivating it ends its tokens and feed links."""
     ensure_administrator(by)
+    user_text_check(user)
     user.save()
     if was_active and not user.is_active:
         user_credentials_revoke(user=user)

@@ -103,3 +103,32 @@ def test_a_stored_control_character_does_not_crash_the_ledger_export(client, sta
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, *rows = sheet.iter_rows(values_only=True)
     assert "黄某" in [row[header.index("申请人/原告")] for row in rows]
+
+
+def test_an_administrator_cannot_give_an_account_a_name_with_u0001_and_nothing_is_saved(client, admin_user, staff):
+    from django.contrib.auth.models import Permission
+
+    from cases.services.accounts import user_save
+
+    admin_user.user_permissions.set(Permission.objects.filter(content_type__app_label="auth"))
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[staff.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, dt.datetime))}
+    data.pop("password", None)
+    data.update({"username": staff.username, "first_name": "建\x01国", "last_name": "王",
+                 "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+                 "membership-TOTAL_FORMS": "1", "membership-INITIAL_FORMS": "1",
+                 "membership-0-id": staff.membership.pk, "membership-0-user": staff.pk,
+                 "membership-0-agency": staff.membership.agency_id, "membership-0-role": "staff"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "不能包含控制字符(U+0001)" in response.context["adminform"].form.errors["first_name"][0]
+    staff.refresh_from_db()
+    assert staff.first_name != "建\x01国"
+    staff.last_name = "王\x1b"
+    with pytest.raises(ValidationError) as refused:  # the service refuses it from the shell too
+        user_save(user=staff, by=admin_user, was_active=True)
+    assert "last_name" in refused.value.message_dict
