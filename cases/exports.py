@@ -12,6 +12,7 @@ Used by the admin, `manage.py yearly_stats --xlsx/--docx` and the API.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -101,11 +102,34 @@ def _statistics_sheet(sheet: Worksheet, figures: Mapping[str, Any], title: str) 
     sheet.column_dimensions["A"].width = 28
 
 
+DATE_KEYS = ("received_on", "concluded_on")
+
+
+def _day(value: Any) -> dt.date | None:
+    """A list row's day (ISO text in a frozen snapshot, a date in a live one) as a date Excel can sort."""
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _agency_names(cases: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Agency code -> name for the rows (a frozen snapshot keeps the code; people read the name)."""
+    from cases.models import Agency
+
+    codes = {row["agency__code"] for row in cases if row.get("agency__code")}
+    return dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+
+
 def _case_sheet(sheet: Worksheet, cases: Sequence[Mapping[str, Any]]) -> None:
     _header(sheet, ["序号", *(title for _, title in CASE_COLUMNS)])
+    names = _agency_names(cases)
+    date_columns = [2 + position for position, (key, _) in enumerate(CASE_COLUMNS) if key in DATE_KEYS]
     for index, row in enumerate(cases, start=1):
         values = {
             **row,
+            "agency__code": names.get(row["agency__code"], row["agency__code"]),
+            "received_on": _day(row["received_on"]),
+            "concluded_on": _day(row["concluded_on"]),
             "kind": _label(Kind, row["kind"]),
             "litigation_instance": _label(Instance, row["litigation_instance"]),
             "subject": _label(Subject, row["subject"]),
@@ -114,8 +138,10 @@ def _case_sheet(sheet: Worksheet, cases: Sequence[Mapping[str, Any]]) -> None:
             "act_changed": "是" if row["act_changed"] else "",
         }
         _append(sheet, [index, *(values[key] or "" for key, _ in CASE_COLUMNS)])
+        for column in date_columns:
+            sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "B2"
-    for letter, width in (("E", 24), ("F", 24), ("G", 20), ("I", 30)):
+    for letter, width in (("B", 26), ("E", 24), ("F", 24), ("G", 20), ("I", 30), ("J", 12), ("K", 12)):
         sheet.column_dimensions[letter].width = width
 
 

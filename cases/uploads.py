@@ -81,6 +81,11 @@ def allowed_list(allowed: Sequence[FileType]) -> str:
     return _("、").join(str(kind.label) for kind in allowed)
 
 
+def accept_attribute(allowed: Sequence[FileType]) -> str:
+    """The extensions for a file input's ``accept``, so the browser's chooser offers only these."""
+    return ",".join(extension for kind in allowed for extension in kind.extensions)
+
+
 def _is_image(head: bytes) -> bool:
     if head.startswith(_IMAGE_MAGIC):
         return True

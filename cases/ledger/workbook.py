@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -115,11 +115,22 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def _start(book: Workbook, title: str, columns: tuple[Column, ...]) -> WriteOnlyWorksheet:
+def _start(
+    book: Workbook, title: str, columns: tuple[Column, ...], heading: Sequence[str] = ()
+) -> WriteOnlyWorksheet:
+    """A sheet with the column headers; ``heading`` lines (title, agency, filters, date) go above them,
+    then a blank row: the import finds the header row below such a block (cases/ledger/reader.py)."""
     sheet = book.create_sheet(title)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "B2"
+    above = len(heading) + 1 if heading else 0
+    sheet.freeze_panes = f"B{above + 2}"
+    for number, line in enumerate(heading):
+        cell = _cell(sheet, line)
+        cell.font = Font(bold=True, size=14) if number == 0 else Font(color="555555")
+        sheet.append([cell])
+    if heading:
+        sheet.append([])
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
@@ -142,14 +153,18 @@ def _chunks(cases: Iterable[Case]) -> Iterator[list[Case]]:
         yield chunk
 
 
-def ledger_export(cases: QuerySet[Case]) -> bytes:
-    """The cases (and their hearings) as the ledger workbook the import reads back."""
+def ledger_export(cases: QuerySet[Case], *, heading: Sequence[str] = ()) -> bytes:
+    """The cases (and their hearings) as the ledger workbook the import reads back.
+
+    ``heading``: lines written above the case sheet's header (the page's export passes the
+    title, agency, filters and date); the import skips them.
+    """
     User = get_user_model()
     names = PersonNames(cases.order_by().values_list("agency_id", flat=True).distinct())
     # The ledger page's queryset prefetches handlers in its own order; the export names them sorted.
     cases = cases.select_related("previous").prefetch_related(None).prefetch_related("handlers")
     book = Workbook(write_only=True)
-    case_sheet = _start(book, CASE_SHEET, CASE_COLUMNS)
+    case_sheet = _start(book, CASE_SHEET, CASE_COLUMNS, heading)
     ids: list[int] = []
     for chunk in _chunks(cases.iterator(chunk_size=_CHUNK)):
         for case in chunk:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AbsenceReason, Ground, HearingKind, Kind, Procedure, Status
@@ -17,6 +18,7 @@ from cases.services.cases import EDITABLE_FIELDS, open_hearings
 from cases.services.dates import window_error
 from cases.services.deadlines import simplified_procedure_available
 from cases.services.hearings import hearing_kinds_for
+from cases.uploads import DOCUMENT_TYPES, accept_attribute, allowed_list
 from cases.web.templatetags.casetracker_web import outcome_label, person
 from casetracker.outcomes import outcomes_for
 
@@ -321,7 +323,10 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices, initial=DocumentKind.OTHER,
                              required=False)
     dated_on = forms.DateField(label=_("收到/发出日期"), widget=DATE, required=False)
-    file = forms.FileField(label=_("文件"))
+    file = forms.FileField(
+        label=_("文件"), widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(DOCUMENT_TYPES)}),
+        help_text=lazy(lambda: _("可上传:%(types)s") % {"types": allowed_list(DOCUMENT_TYPES)}, str)(),
+    )
 
 
 def status_actions(case: Case) -> list[str]:

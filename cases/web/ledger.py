@@ -8,12 +8,14 @@ CaseQuerySet.with_next_deadline(), so a page of 50 rows costs a fixed number of 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Kind, Outcome, Status, Subject
@@ -82,6 +84,62 @@ class LedgerFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+@dataclass(frozen=True)
+class LedgerHeading:
+    """What a printed or exported ledger says above its rows: which cases, of whom, as of when."""
+
+    agency: str
+    filters: str
+    day: dt.date
+
+    def lines(self, *, printed: bool) -> list[str]:
+        """The title and three lines in the active language; printed (打印日期) or exported (导出日期)."""
+        day = self.day.isoformat()
+        return [
+            gettext("案件台账"),
+            gettext("机关:%(a)s") % {"a": self.agency},
+            gettext("筛选条件:%(f)s") % {"f": self.filters},
+            (gettext("打印日期:%(d)s") if printed else gettext("导出日期:%(d)s")) % {"d": day},
+        ]
+
+
+def ledger_heading(form: LedgerFilterForm, user: Any, *, today: dt.date) -> LedgerHeading:
+    filters = form.filters() if form.is_bound else {}
+    return LedgerHeading(agency=_agency_words(form, filters, user), filters=filters_in_words(form, filters), day=today)
+
+
+def _agency_words(form: LedgerFilterForm, filters: dict[str, Any], user: Any) -> str:
+    if filters.get("agency") is not None:
+        return str(filters["agency"].name)
+    membership = getattr(user, "membership", None)
+    own = membership.agency.name if membership is not None else gettext("全部机关")
+    if getattr(form, "show_agency", False):
+        return gettext("%(a)s及下级机关") % {"a": own}
+    return str(own)
+
+
+def filters_in_words(form: LedgerFilterForm, filters: dict[str, Any]) -> str:
+    """The filters applied, each as its label and the value people chose: 状态:未结;承办人:王建国."""
+    parts = [
+        gettext("%(label)s:%(value)s") % {"label": form.fields[name].label, "value": _value_words(form, name, value)}
+        for name, value in filters.items() if name != "sort"
+    ]
+    return gettext("；").join(parts) or gettext("无(全部案件)")
+
+
+def _value_words(form: LedgerFilterForm, name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, Agency):
+        return str(value.name)
+    if hasattr(value, "get_username"):
+        return person_name(value)
+    choices = getattr(form.fields[name], "choices", None)
+    if choices is not None and not hasattr(value, "pk"):
+        return str(dict(choices).get(value, value))
+    return f"“{value}”" if name == "q" else str(value)
 
 
 # Ledger parameters whose API name differs (the ledger's URLs predate the shared FilterSet).

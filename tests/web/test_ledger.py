@@ -161,7 +161,9 @@ def test_it_exports_the_filtered_ledger_as_the_workbook_the_import_reads(staff_c
     response = staff_client.get(reverse("case-export"), {"kind": Kind.LITIGATION})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
-    cases, hearings = (list(workbook[name].iter_rows(values_only=True)) for name in ("案件", "开庭"))
+    titled, hearings = (list(workbook[name].iter_rows(values_only=True)) for name in ("案件", "开庭"))
+    assert titled[0][0] == "案件台账" and not any(titled[4])  # title, agency, filters, date, a blank row
+    cases = titled[5:]
     assert cases[0][:8] == ("案号", "类型", "审级", "程序", "审理机关", "申请人/原告", "第三人", "案由")
     assert len(cases) == 2
     row = dict(zip(cases[0], cases[1], strict=True))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from cases.ledger.workbook import ledger_export
 from cases.permissions import can_import, writable_agency_ids
 from cases.services.calendar import workday_calendar
-from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_queryset
+from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_heading, ledger_queryset
 from cases.web.views.common import is_htmx
 from casetracker.calendar import WorkdayCalendar
 
@@ -43,6 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_import": _can_import(request),
         "export_query": request.GET.urlencode(),
         "workday_calendar": calendar,
+        "print_heading": ledger_heading(form, request.user, today=timezone.localdate()).lines(printed=True),
     }
     template = "cases/_ledger_results.html" if is_htmx(request) else "cases/ledger.html"
     return render(request, template, context)
@@ -52,8 +53,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger, every page of it, as the workbook the import reads (docs/ledger-import.md)."""
-    _form, cases = _filtered(request)
-    response = HttpResponse(ledger_export(cases), content_type=XLSX)
+    form, cases = _filtered(request)
+    heading = ledger_heading(form, request.user, today=timezone.localdate()).lines(printed=False)
+    response = HttpResponse(ledger_export(cases, heading=heading), content_type=XLSX)
     filename = f"ledger-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
