@@ -7,7 +7,7 @@ deadlines by date. Everything is read with a fixed number of queries; only the m
 and the diffs run in Python.
 
 A history note is written in the language of whoever made the change (Chinese, the
-msgid, for nearly everyone); it is shown through the catalogue, so "登记案件" or
+msgid, for nearly everyone); it is shown through cases.stored_text, so "登记案件" or
 "结案:维持" read "Case logged" / "Concluded: Upheld" in English. Free text typed as a
 reason stays as typed.
 """
@@ -15,16 +15,15 @@ reason stays as typed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from cases.choices import DeadlineStatus, HearingKind, HearingStatus
 from cases.models import Case, Document, Hearing
+from cases.stored_text import stored_text
 from cases.web.templatetags.casetracker_web import deadline_title, person
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -46,30 +45,6 @@ class HistoryEntry:
     reason: str
     changes: list[Change] = field(default_factory=list)
     kind: str = "change"  # change | document | hearing: how the timeline draws it
-
-
-# The notes the services write with a reason after them ("归档:%(r)s"); the reason is
-# translated too when it is itself a catalogue entry (an outcome's label).
-_NOTES_WITH_REASON = [
-    gettext_noop("结案:%(o)s"), gettext_noop("中止:%(r)s"), gettext_noop("重新打开:%(r)s"),
-    gettext_noop("归档:%(r)s"), gettext_noop("取消归档:%(r)s"), gettext_noop("延期:%(r)s"),
-    gettext_noop("取消:%(r)s"),
-]
-_PLACEHOLDER = re.compile(r"%\((\w)\)s")
-
-
-def note_text(note: str) -> str:
-    """A stored history note in the active language, as far as the catalogue knows it."""
-    if not note:
-        return ""
-    translated = _(note)
-    if translated != note:
-        return translated
-    for pattern in _NOTES_WITH_REASON:
-        head, key, tail = _PLACEHOLDER.split(pattern)
-        if note.startswith(head) and note.endswith(tail) and len(note) > len(head) + len(tail):
-            return _(pattern) % {key: _(note[len(head): len(note) - len(tail)])}
-    return note
 
 
 @dataclass
@@ -109,7 +84,7 @@ def case_history(case: Case, limit: int = 100) -> list[HistoryEntry]:
         entry = HistoryEntry(
             when=record.history_date, who=person(record.history_user) or _("系统"),
             what={"+": _("创建"), "~": _("修改"), "-": _("删除")}.get(record.history_type, ""),
-            reason=note_text(record.history_change_reason or ""), changes=changes,
+            reason=stored_text(record.history_change_reason or ""), changes=changes,
         )
         if not (older is not None and record.history_type == "~" and _echo(entry, record, older)):
             entries.append(entry)

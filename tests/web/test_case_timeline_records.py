@@ -14,7 +14,7 @@ from django.utils import translation
 from cases.choices import LeaderRank, Role
 from cases.services.documents import document_archive, document_upload
 from cases.services.hearings import hearing_record, hearing_schedule
-from cases.web.timeline import note_text
+from cases.stored_text import stored_text
 from tests.factories import CaseFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,8 @@ def test_the_english_page_shows_the_records_in_english(client, case, wang):
     ("结案:维持", "Concluded: Upheld"),
     ("归档:重复登记", "Archived: 重复登记"),
     ("王建国手写的原因", "王建国手写的原因"),
+    ("答复检察建议 梧检建〔2025〕3号", "Reply to Procuratorial recommendation 梧检建〔2025〕3号"),
 ])
-def test_it_shows_a_stored_history_note_through_the_catalogue(stored, english):
+def test_it_shows_a_stored_history_note_or_deadline_title_through_the_catalogue(stored, english):
     with translation.override("en"):
-        assert note_text(stored) == english
+        assert stored_text(stored) == english

@@ -26,6 +26,7 @@ from cases.choices import DocumentKind, FollowUpType, Kind, LeaderRank, Outcome,
 from cases.models import Notification
 from cases.services.cases import case_conclude, case_create
 from cases.services.documents import document_upload
+from cases.services.followups import follow_up_create
 from cases.services.hearings import hearing_record, hearing_schedule
 from casetracker.periods import RULES
 from tests.factories import member
@@ -37,7 +38,8 @@ TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=BEIJING)
 
 # What data the pages show on purpose (case numbers, names, places); taken out before the check.
 DATA = ["梧州市人力资源和社会保障局", "梧州市万秀区人民法院", "梧州市人民政府", "第一审判庭", "王建国", "李明",
-        "(2025)桂0403行初8号", "梧政复〔2025〕8号", "原告甲", "申请人乙", "工伤认定决定书.pdf"]
+        "(2025)桂0403行初8号", "梧政复〔2025〕8号", "原告甲", "申请人乙", "工伤认定决定书.pdf",
+        "期限提醒", "梧州市人民检察院", "梧检建〔2025〕3号"]
 
 
 def _choice_classes() -> list[type[models.Choices]]:
@@ -104,6 +106,9 @@ def busy_case(agency):
     with time_machine.travel(TODAY - dt.timedelta(days=5), tick=False):
         hearing_record(hearing=held, by=wang, responsible_person=li, staff=[wang])
         case_conclude(case=sibling, by=wang, outcome=Outcome.UPHELD, concluded_on=dt.date(2025, 9, 9))
+        follow_up_create(agency=agency, by=wang, case=case, type=FollowUpType.PROCURATORIAL_RECOMMENDATION,
+                         issuing_body="梧州市人民检察院", document_number="梧检建〔2025〕3号",
+                         received_on=dt.date(2025, 9, 10))
     Notification.objects.create(recipient=wang, title="期限提醒", url=f"/cases/{case.pk}/", case=case)
     case.sibling = sibling
     return case, wang

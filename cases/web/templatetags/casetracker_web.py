@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from cases.deadline_text import basis_text, days_left_text
 from cases.people import person_name
 from cases.services.calendar import workday_calendar
+from cases.stored_text import stored_text
 from casetracker.outcomes import OUTCOME_LABELS, Outcome
 from casetracker.periods import RULES
 
@@ -36,7 +37,7 @@ def person(user: Any) -> str:
 def deadline_title(rule: str | None, title: str | None) -> str:
     """A deadline's name: its own title, else the statutory rule's title (D9) in the active language."""
     if title:
-        return title
+        return stored_text(title)
     found = RULES.get(rule or "")
     if found is None:
         return rule or ""
