@@ -21,6 +21,8 @@ from cases.querysets.scoped import ScopedQuerySet
 from casetracker.outcomes import BUCKET_OF, Bucket
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from cases.models import Case  # noqa: F401
     from cases.querysets.deadlines import DeadlineQuerySet
     from cases.querysets.hearings import HearingQuerySet
@@ -77,6 +79,14 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
 
     def open(self) -> CaseQuerySet:
         return self.exclude(status=Status.CONCLUDED)
+
+    def handled_by(self, user: User) -> CaseQuerySet:
+        """Cases the user is a handler (承办人) of."""
+        return self.filter(handlers=user)
+
+    def unassigned(self) -> CaseQuerySet:
+        """Cases nobody is a handler of yet."""
+        return self.filter(handlers__isnull=True)
 
     def handled_in(self, year: int) -> CaseQuerySet:
         """D2: received on or before 31 Dec of the year and not concluded before 1 Jan."""

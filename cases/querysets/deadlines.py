@@ -16,6 +16,8 @@ from casetracker.calendar import WorkdayCalendar
 from casetracker.periods import MANUAL, UrgencyBounds, urgency_bounds
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from cases.models.deadlines import Deadline  # noqa: F401
 
 
@@ -54,6 +56,15 @@ class DeadlineQuerySet(ScopedQuerySet["Deadline"]):
         The one definition: CaseQuerySet.overdue(), the dashboard and the API read it.
         """
         return self.open().bureau().filter(due_on__lt=today or timezone.localdate())
+
+    def due_soon(self, *, today: dt.date, calendar: WorkdayCalendar) -> DeadlineQuerySet:
+        """Open bureau duties due from today to the third working day after it (DUE_3_WORKING_DAYS)."""
+        bounds = urgency_bounds(today, calendar)
+        return self.open().bureau().filter(due_on__gte=today, due_on__lte=bounds.last_3_working_days)
+
+    def of_cases_handled_by(self, user: User) -> DeadlineQuerySet:
+        """Deadlines of the cases the user is a handler (承办人) of."""
+        return self.filter(case__handlers=user)
 
     def computed(self) -> DeadlineQuerySet:
         return self.exclude(rule=MANUAL)

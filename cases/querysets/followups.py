@@ -26,6 +26,10 @@ class FollowUpQuerySet(ScopedQuerySet[Any]):
         """Still unanswered after the reply deadline's last day."""
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
+    def due_by(self, day: dt.date) -> FollowUpQuerySet:
+        """Still unanswered with a reply deadline on or before ``day`` (overdue ones included)."""
+        return self.open().filter(due_on__lte=day)
+
     def not_overdue(self, today: dt.date | None = None) -> FollowUpQuerySet:
         return self.exclude(Q(status=FollowUpStatus.OPEN) & Q(due_on__lt=today or timezone.localdate()))
 

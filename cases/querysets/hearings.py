@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from cases.choices import HearingStatus
+from cases.choices import HearingStatus, Status
 from cases.querysets.scoped import ScopedQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from cases.models import Hearing  # noqa: F401
 
 
@@ -25,7 +27,19 @@ class HearingQuerySet(ScopedQuerySet["Hearing"]):
         return self.active().filter(status=HearingStatus.SCHEDULED, scheduled_at__lt=timezone.now())
 
     def upcoming(self, days: int = 14) -> HearingQuerySet:
+        """Scheduled in the coming ``days`` on cases still open: a concluded case's hearing is not "coming"
+        (it is listed by ``scheduled_after_conclusion()`` instead, to be cancelled or recorded)."""
         now = timezone.now()
-        return self.active().filter(
+        return self.active().exclude(case__status=Status.CONCLUDED).filter(
             status=HearingStatus.SCHEDULED, scheduled_at__gte=now, scheduled_at__lt=now + dt.timedelta(days=days)
         )
+
+    def scheduled_after_conclusion(self) -> HearingQuerySet:
+        """Still scheduled ahead although the case is concluded: left over, to be cancelled."""
+        return self.active().filter(
+            status=HearingStatus.SCHEDULED, scheduled_at__gte=timezone.now(), case__status=Status.CONCLUDED
+        )
+
+    def of_cases_handled_by(self, user: User) -> HearingQuerySet:
+        """Hearings of the cases the user is a handler (承办人) of."""
+        return self.filter(case__handlers=user)

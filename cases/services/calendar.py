@@ -16,12 +16,13 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models.deadlines import CalendarYear, HolidayOverride
-from casetracker.calendar import FIRST_YEAR, WorkdayCalendar
+from casetracker.calendar import FIRST_YEAR, CalendarError, WorkdayCalendar
 
-__all__ = ["HolidayRow", "holiday_rows_from_csv", "invalidate_calendar", "workday_calendar"]
+__all__ = ["HolidayRow", "holiday_rows_from_csv", "invalidate_calendar", "rest_day_warning", "workday_calendar"]
 
 # The CSV's type column: the State Council notice says 上班 / 休息.
 _DAY_TYPES: Final[dict[str, bool]] = {"work": True, "上班": True, "rest": False, "休息": False}
@@ -71,6 +72,25 @@ def invalidate_calendar() -> None:
     """Forget the cached calendar (the fingerprint catches other processes' changes)."""
     global _cache
     _cache = None
+
+
+def rest_day_warning(when: dt.datetime | dt.date, calendar: WorkdayCalendar | None = None) -> str:
+    """A warning when a hearing falls on a weekend or a statutory holiday; "" on a working day.
+
+    Allowed (courts do sit on rest days now and then), but worth a second look:
+    a typing slip in the date is the likelier cause. An adjusted working Saturday
+    (调休上班) is a working day and gives no warning.
+    """
+    day = timezone.localtime(when).date() if isinstance(when, dt.datetime) else when
+    try:
+        working = (calendar or workday_calendar()).is_working_day(day)
+    except CalendarError:
+        return ""
+    if working:
+        return ""
+    if day.weekday() >= 5:
+        return _("%(d)s 是周末,请核实开庭/听证时间。") % {"d": day.isoformat()}
+    return _("%(d)s 是法定节假日,请核实开庭/听证时间。") % {"d": day.isoformat()}
 
 
 def _parse_record(record: list[str]) -> HolidayRow:

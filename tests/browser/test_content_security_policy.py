@@ -47,7 +47,8 @@ def test_login_ledger_case_page_and_calendar_work_with_no_csp_violation(page):
     response = page.goto("/accounts/login/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     log_in(page, "staff", "pw-for-tests")
-    assert page.url.endswith("/cases/")
+    assert page.locator('[data-testid="todo-overdue"]').count() == 1  # staff land on 今日待办
+    page.goto("/cases/")
 
     page.fill("#ledger-filters input[name=q]", "策略测试")
     page.locator("#ledger-filters input[name=q]").press("Enter")

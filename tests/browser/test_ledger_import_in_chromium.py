@@ -25,6 +25,7 @@ def test_a_staff_member_uploads_a_ledger_previews_it_confirms_and_finds_the_case
     ledger.write_bytes(book(rows, title="梧州市人社局2021年行政复议和应诉案件台账"))
 
     log_in(page, "staff", "pw-for-tests")
+    page.goto("/cases/")
     page.click("text=导入台账")
     page.set_input_files("#id_file", str(ledger))
     page.click("text=上传并检查")

@@ -35,7 +35,8 @@ def test_a_staff_member_logs_a_case_records_a_hearing_and_concludes_it(page, scr
     received = today - dt.timedelta(days=12)
 
     log_in(page, "staff", "pw-for-tests")
-    assert page.url.endswith("/cases/")
+    assert page.locator('[data-testid="todo-overdue"]').count() == 1  # staff land on 今日待办
+    page.goto("/cases/")
     page.click("text=登记案件")
     page.select_option("#id_kind", "litigation")
     page.select_option("#id_litigation_instance", "first")

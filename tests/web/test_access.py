@@ -26,9 +26,11 @@ def test_it_sends_anonymous_visitors_of_every_page_to_the_login(client, pattern)
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_lands_staff_on_the_ledger(client, staff):
+def test_it_lands_staff_on_their_todays_work(client, staff):
     client.force_login(staff)
-    assert client.get("/")["Location"] == reverse("case-list")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.templates[0].name == "home/todo.html"
 
 
 @pytest.mark.parametrize("role_fixture", ["leader", "viewer"])

@@ -24,6 +24,7 @@ from cases.choices import (
     DeadlineUrgency,
     Ground,
     HearingKind,
+    HearingStatus,
     Instance,
     JudgmentForm,
     Outcome,
@@ -31,7 +32,7 @@ from cases.choices import (
 from cases.deadline_text import days_left, days_left_text
 from cases.models import Agency, Case, Deadline, Hearing, Membership, Suspension
 from cases.people import person_name
-from cases.services.calendar import workday_calendar
+from cases.services.calendar import rest_day_warning, workday_calendar
 from cases.services.cases import EDITABLE_FIELDS
 from cases.services.dates import window_error
 from casetracker.outcomes import Bucket
@@ -359,6 +360,9 @@ class HearingSerializer(serializers.ModelSerializer):
     )
     leader_attended = serializers.BooleanField(read_only=True)
     lawyer_only = serializers.BooleanField(read_only=True)
+    warnings = serializers.SerializerMethodField(
+        help_text="Non-blocking warnings about a scheduled hearing, e.g. it falls on a weekend or a statutory holiday.",
+    )
 
     class Meta:
         model = Hearing
@@ -366,9 +370,19 @@ class HearingSerializer(serializers.ModelSerializer):
             "id", "case", "case_number", "agency", "kind", "scheduled_at", "place", "status",
             "expected_leader", "bureau_appeared", "responsible_person", "attending_staff", "lawyer_names",
             "absence_reason", "absence_detail", "absence_proof", "notes", "recorded_by", "leader_attended",
-            "lawyer_only", "version", "created_at", "updated_at",
+            "lawyer_only", "warnings", "version", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, hearing: Hearing) -> list[str]:
+        if hearing.status != HearingStatus.SCHEDULED:
+            return []
+        # One calendar per response, shared by every row through the (root) context.
+        if "workday_calendar" not in self.context:
+            self.context["workday_calendar"] = workday_calendar()
+        warning = rest_day_warning(hearing.scheduled_at, self.context["workday_calendar"])
+        return [warning] if warning else []
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_absence_proof(self, hearing: Hearing) -> str | None:

@@ -79,6 +79,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "grounds_missing": board.grounds_missing(request.user, scope),  # (count, the first few)
         "today": today,
         "year": year,
+        # A past year's page still shows today's live panels: they are titled 今日 (today's).
+        "past_year": year < today.year,
         "years": list(range(today.year, today.year - 10, -1)),
         "scope": scope,
         "agencies": agencies,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Hearing
 from cases.services import hearings as hearing_services
+from cases.services.calendar import rest_day_warning
 from cases.web.forms import (
     HearingCancelForm,
     HearingPostponeForm,
@@ -21,6 +23,13 @@ from cases.web.forms import (
     HearingScheduleForm,
 )
 from cases.web.views.common import ensure_writer, run_service, writable_case
+
+
+def _warn_on_rest_day(request: HttpRequest, hearing: Hearing) -> None:
+    """Allowed, but said: a hearing on a weekend or a holiday (the case page shows the message)."""
+    warning = rest_day_warning(hearing.scheduled_at)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _visible_hearing(request: HttpRequest, pk: int) -> Hearing:
@@ -50,6 +59,7 @@ def hearing_create(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("开庭/听证已安排。"),
         )
         if hearing is not None:
+            _warn_on_rest_day(request, hearing)
             return redirect("case-detail-page", pk=case.pk)
     return render(request, "cases/action_form.html", {"form": form, "case": case, "title": _("安排开庭/听证")})
 
@@ -102,6 +112,7 @@ def hearing_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             aliases={"status": "__all__"},
         )
         if done is not None:
+            _warn_on_rest_day(request, done)
             return redirect("case-detail-page", pk=hearing.case_id)
     return _hearing_form_page(request, hearing, form, _("调整开庭安排"))
 
