@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.choices import LeaderRank, Role
+from cases.services.calendar import workday_calendar
 from tests.browser.conftest import log_in
 from tests.factories import AgencyFactory, CaseFactory, HearingFactory, member
 
@@ -37,8 +38,12 @@ def agency():
     return agency
 
 
-def _next_weekday(day: dt.date, weekday: int) -> dt.date:
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)
+def _next_rest_saturday(day: dt.date) -> dt.date:
+    """The next Saturday that is not an adjusted working day (调休上班)."""
+    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7 or 7)
+    while workday_calendar().is_working_day(saturday):
+        saturday += dt.timedelta(days=7)
+    return saturday
 
 
 def test_calendar_entries_wrap_with_the_whole_case_number_and_the_marker_is_explained(page, agency, language):
@@ -59,7 +64,7 @@ def test_calendar_entries_wrap_with_the_whole_case_number_and_the_marker_is_expl
 
 def test_a_hearing_on_a_saturday_is_saved_with_a_warning(page, agency, language):
     case = CaseFactory(agency=agency, received_on=timezone.localdate() - dt.timedelta(days=5))
-    saturday = _next_weekday(timezone.localdate(), 5)
+    saturday = _next_rest_saturday(timezone.localdate())
 
     log_in(page, "staff", "pw-for-tests")
     page.goto(f"/cases/{case.pk}/hearings/new/")
