@@ -144,6 +144,21 @@ def outcome_fits(outcome: Outcome | str, kind: Kind | str, instance: Instance | 
 UPHELD_JUDGMENT_ABOLISHED_ON = date(2015, 5, 1)
 
 
+def outcome_in_force_between(
+    outcome: Outcome | str, kind: Kind | str, instance: Instance | str | None
+) -> tuple[date | None, date | None]:
+    """The conclusion dates on which the law knew this outcome for this proceeding (D10).
+
+    ``(since, before)``: in force from ``since`` (None: always was) until the day before
+    ``before`` (None: still is). The one table of outcomes that changed with the law;
+    ``outcome_in_force`` and the pages' outcome lists read it.
+    """
+    first_instance = Kind(kind) is Kind.LITIGATION and instance and Instance(instance) is Instance.FIRST
+    if first_instance and outcome == Outcome.UPHELD:
+        return None, UPHELD_JUDGMENT_ABOLISHED_ON
+    return None, None
+
+
 def outcome_in_force(
     outcome: Outcome | str, kind: Kind | str, instance: Instance | str | None, concluded_on: date
 ) -> bool:
@@ -152,10 +167,13 @@ def outcome_in_force(
     Only the outcomes that changed with the law are refused here; whether the outcome
     fits the kind at all is ``outcome_fits``.
     """
-    first_instance = Kind(kind) is Kind.LITIGATION and instance and Instance(instance) is Instance.FIRST
-    if first_instance and outcome == Outcome.UPHELD:
-        return concluded_on < UPHELD_JUDGMENT_ABOLISHED_ON
-    return True
+    since, before = outcome_in_force_between(outcome, kind, instance)
+    return (since is None or since <= concluded_on) and (before is None or concluded_on < before)
+
+
+def outcomes_allowed(kind: Kind | str, instance: Instance | str | None, concluded_on: date) -> list[Outcome]:
+    """The outcomes a proceeding of this kind and instance may end with on ``concluded_on`` (D8, D10)."""
+    return [o for o in outcomes_for(kind, instance) if outcome_in_force(o, kind, instance, concluded_on)]
 
 
 def outcomes_in_bucket(bucket: Bucket) -> list[Outcome]:

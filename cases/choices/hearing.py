@@ -26,3 +26,11 @@ class AbsenceReason(models.TextChoices):
     ACCIDENT = "accident", _("意外事件")
     OFFICIAL_DUTY = "official_duty", _("需要履行他人不能代替的公务")
     OTHER = "other", _("其他正当事由")
+
+
+class Attendance(models.TextChoices):
+    """Who of the bureau attended, the first question of the attendance form (D7)."""
+
+    LEADER = "leader", _("负责人出庭")
+    STAFF = "staff", _("负责人未出庭,工作人员出庭")
+    NOBODY = "nobody", _("我局无人出庭")

@@ -108,6 +108,11 @@ class Hearing(ConstraintErrorsOnFields):
         return self.status == HearingStatus.HELD and self.responsible_person_id is None and not self.absence_proof
 
     @property
+    def nobody_attended(self) -> bool:
+        """我局无人出庭: held, and neither a responsible person nor any of the bureau's own staff attended (D7)."""
+        return self.status == HearingStatus.HELD and self.bureau_appeared is False
+
+    @property
     def lawyer_only(self) -> bool:
         """A lawyer alone does not count as the bureau appearing (D7); flag it."""
         return self.status == HearingStatus.HELD and not self.bureau_appeared and bool(self.lawyer_names)

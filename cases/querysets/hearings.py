@@ -43,3 +43,14 @@ class HearingQuerySet(ScopedQuerySet["Hearing"]):
     def of_cases_handled_by(self, user: User) -> HearingQuerySet:
         """Hearings of the cases the user is a handler (承办人) of."""
         return self.filter(case__handlers=user)
+
+    def nobody_attended(self) -> HearingQuerySet:
+        """我局无人出庭: held hearings at which neither a responsible person nor own staff appeared (D7)."""
+        return self.active().filter(status=HearingStatus.HELD, bureau_appeared=False)
+
+    def held_in(self, year: int) -> HearingQuerySet:
+        """Hearings whose Beijing-time date falls in ``year`` (the attendance rates' year, D4)."""
+        from cases.querysets.statistics import REPORT_TIMEZONE as tz
+        return self.filter(
+            scheduled_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), scheduled_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        )

@@ -32,6 +32,15 @@ EDITABLE_FIELDS = (
     "retrial_application_received_on", "decision_received_on", "redo_due_on",
     "previous", "decision_number", "notes",
 )
+# Facts of one kind of proceeding only; the others apply to both. The case form shows a kind's
+# fields only when that kind is chosen and clears the other kind's (a hidden field keeps its value).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Kind.LITIGATION: (
+        "litigation_instance", "co_defendant", "appeal_received_on", "judgment_form", "judgment_served_on",
+        "effective_on", "retrial_application_received_on", "redo_due_on",
+    ),
+    Kind.RECONSIDERATION: ("decision_served_on", "decision_received_on", "decision_extended"),
+}
 
 
 def _check_facts(case: Case) -> Errors:

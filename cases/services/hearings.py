@@ -142,9 +142,11 @@ def hearing_record(
     The responsible person must be a leader of the defending agency itself of a
     rank SPC20 Art. 2 counts; without one, the reason (Art. 8) and the proof
     (Art. 9) are required. The bureau appeared if a leader or any of its own
-    staff attended; a lawyer alone does not count and is flagged.
+    staff attended; a lawyer alone does not count and is flagged. When nobody of
+    the bureau attended (我局无人出庭, Hearing.nobody_attended), ``absence_detail``
+    must say why.
     ``allow_missing_proof`` is for past hearings brought in from a ledger, whose
-    proof is on paper: the record is kept and flagged (Hearing.proof_missing).
+    proof and reasons are on paper: the record is kept and flagged (Hearing.proof_missing).
     """
     case = hearing.case
     ensure_can_write(by, case.agency_id)
@@ -170,6 +172,9 @@ def hearing_record(
             errors["absence_reason"] = [_("负责人未出庭的,必须选择未出庭事由(出庭应诉规定第8条)。")]
         if not absence_proof and not hearing.absence_proof and not allow_missing_proof:
             errors["absence_proof"] = [_("负责人未出庭的,必须上传证明材料(出庭应诉规定第9条)。")]
+    if responsible_person is None and not staff and not absence_detail.strip() and not allow_missing_proof:
+        # 我局无人出庭: neither a leader nor any of the bureau's own staff (D7); the reason is kept in words.
+        errors["absence_detail"] = [_("我局无人出庭的,必须在“事由说明”中写明原因。")]
     if absence_proof:
         try:
             validate_upload(absence_proof)

@@ -130,6 +130,15 @@ def upcoming_hearings(user: Any, scope: Scope) -> list[Hearing]:
     return list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id"))
 
 
+def nobody_attended(user: Any, scope: Scope, year: int) -> list[Hearing]:
+    """The year's hearings at which nobody of the bureau appeared (我局无人出庭), flagged on the dashboard."""
+    queryset = Hearing.objects.for_user(user).nobody_attended().held_in(year)
+    ids = scope.ids()
+    if ids is not None:
+        queryset = queryset.filter(case__agency_id__in=ids)
+    return list(queryset.select_related("case").order_by("scheduled_at", "id"))
+
+
 def open_follow_ups(user: Any, scope: Scope) -> tuple[int, list[FollowUp]]:
     """Letters still to be answered (D12), earliest reply deadline first: the count and the first few."""
     queryset = FollowUp.objects.for_user(user).active().open()

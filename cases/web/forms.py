@@ -10,17 +10,17 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import AbsenceReason, Ground, HearingKind, Kind, Procedure, Status
+from cases.choices import AbsenceReason, Attendance, Ground, HearingKind, HearingStatus, Procedure, Status
 from cases.choices.defence import DocumentKind
 from cases.models import Agency, Case, Hearing, Membership
 from cases.permissions import writable_agency_ids
-from cases.services.cases import EDITABLE_FIELDS, open_hearings
+from cases.services.cases import EDITABLE_FIELDS, KIND_FIELDS, open_hearings
 from cases.services.dates import window_error
 from cases.services.deadlines import simplified_procedure_available
 from cases.services.hearings import hearing_kinds_for
 from cases.uploads import DOCUMENT_TYPES, accept_attribute, allowed_list
 from cases.web.templatetags.casetracker_web import outcome_label, person
-from casetracker.outcomes import outcomes_for
+from casetracker.outcomes import outcome_in_force, outcome_in_force_between, outcomes_for
 
 User = get_user_model()
 
@@ -76,7 +76,7 @@ class CaseForm(forms.ModelForm):
 
     agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), required=False)
     handlers = PeopleChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
-                                 widget=forms.SelectMultiple(attrs={"size": 4}))
+                                 widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -111,15 +111,29 @@ class CaseForm(forms.ModelForm):
             self.agency = None
         agency_id = self.agency.pk if self.agency else None
         scope = [agency_id] if agency_id else list(agencies.values_list("pk", flat=True))
-        self.fields["handlers"].queryset = people(User.objects.filter(membership__agency_id__in=scope))
+        self.fields["handlers"].queryset = people(User.objects.filter(membership__agency_id__in=scope).distinct())
         previous = Case.objects.filter(agency_id__in=scope, archived_at__isnull=True)
         if editing:
             previous = previous.exclude(pk=self.instance.pk)
             self.fields["handlers"].initial = list(self.instance.handlers.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version
+        else:
+            self._offer_the_author_as_handler(user, scope)
+        for kind, names in KIND_FIELDS.items():
+            for name in names:
+                self.fields[name].widget.attrs["data-only-for-kind"] = kind
         self.fields["previous"].queryset = previous.order_by("-received_on")
         self.fields["number_year"].help_text = _("留空时从案号中识别")
         self._offer_only_procedures_in_force()
+
+    def _offer_the_author_as_handler(self, user: Any, scope: list[Any]) -> None:
+        """A new case is handled by whoever logs it when they belong to the agency (as the service does)."""
+        own = Membership.objects.filter(user_id=user.pk, agency_id__in=scope).values_list("agency_id", flat=True).first()
+        if own is None:
+            return
+        self.fields["handlers"].initial = [user.pk]
+        if "agency" in self.fields:
+            self.fields["agency"].initial = own
 
     def _offer_only_procedures_in_force(self) -> None:
         """D10: a case whose simplified rules did not yet exist is not offered the simplified procedure.
@@ -136,10 +150,13 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        # The instance select stays on the page for a reconsideration (scripts hide it);
-        # whatever it still holds is not part of a reconsideration. The rules are the service's.
-        if data.get("kind") == Kind.RECONSIDERATION:
-            data["litigation_instance"] = ""
+        # The other kind's fields stay on the page, hidden by app.js: whatever they still hold
+        # (a value typed before the kind changed) is not part of this case. The rules are the service's.
+        kind = data.get("kind")
+        for other, names in KIND_FIELDS.items():
+            if kind and other != kind:
+                for name in names:
+                    data[name] = Case._meta.get_field(name).get_default()
         return data
 
     def _post_clean(self) -> None:
@@ -154,10 +171,34 @@ class CaseForm(forms.ModelForm):
         return self.agency or self.cleaned_data["agency"]
 
 
-class ConcludeForm(VersionedForm):
-    """结案: outcome codes allowed for the case's kind and instance (D8)."""
+class OutcomeSelect(forms.Select):
+    """Outcomes that changed with the law carry the dates they were in force (D10).
 
-    outcome = forms.ChoiceField(label=_("结果"))
+    The options not in force on the form's conclusion date are rendered hidden and disabled;
+    app.js shows the right ones again when the date changes. The service refuses the rest.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_force: dict[str, tuple[Any, Any]] = {}
+        self.not_in_force: set[str] = set()
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        since, before = self.in_force.get(str(value), (None, None))
+        if since:
+            option["attrs"]["data-in-force-since"] = since.isoformat()
+        if before:
+            option["attrs"]["data-in-force-before"] = before.isoformat()
+        if str(value) in self.not_in_force:
+            option["attrs"].update(hidden=True, disabled=True)
+        return option
+
+
+class ConcludeForm(VersionedForm):
+    """结案: outcome codes allowed for the case's kind and instance (D8) and the law in force (D10)."""
+
+    outcome = forms.ChoiceField(label=_("结果"), widget=OutcomeSelect)
     concluded_on = forms.DateField(label=_("结案日期"), widget=DATE)
     act_changed = forms.BooleanField(
         label=_("我局先行改变或撤回行政行为"), required=False,
@@ -172,9 +213,14 @@ class ConcludeForm(VersionedForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(o.value, outcome_label(o)) for o in outcomes_for(case.kind, case.litigation_instance or None)]
-        self.fields["outcome"].choices = [("", "---------"), *choices]
+        instance = case.litigation_instance or None
+        fitting = outcomes_for(case.kind, instance)
+        self.fields["outcome"].choices = [("", "---------"), *((o.value, outcome_label(o)) for o in fitting)]
         self.fields["concluded_on"].initial = timezone.localdate()
+        widget = self.fields["outcome"].widget
+        widget.in_force = {o.value: outcome_in_force_between(o, case.kind, instance) for o in fitting}
+        on = self._conclusion_date()
+        widget.not_in_force = {o.value for o in fitting if not outcome_in_force(o, case.kind, instance, on)}
         self.fields["decision_number"].initial = case.decision_number
         self.fields["version"].initial = case.version
         # D11: a concluding case's hearings still on the calendar are offered for cancellation.
@@ -184,6 +230,16 @@ class ConcludeForm(VersionedForm):
             self.fields["cancel_hearings"].help_text = _("尚未开庭：%(w)s") % {"w": when}
         else:
             del self.fields["cancel_hearings"]
+
+
+    def _conclusion_date(self) -> Any:
+        """The date the list is shown for: the one entered, else today's."""
+        if self.is_bound:
+            try:
+                return self.fields["concluded_on"].clean(self.data.get("concluded_on"))
+            except forms.ValidationError:
+                pass
+        return self.fields["concluded_on"].initial
 
 
 class GroundsForm(VersionedForm):
@@ -280,8 +336,14 @@ class HearingCancelForm(HearingPostponeForm):
 
 
 class HearingRecordForm(VersionedForm):
-    """出庭情况 (D7): the responsible person, or the reason and proof of their absence, and own staff."""
+    """出庭情况 (D7): the responsible person, or the reason and proof of their absence, and own staff.
 
+    ``attendance`` is the explicit choice; the fields it does not call for are cleared (they
+    stay on the page, hidden by app.js). A post without it (an older page) is read from the fields.
+    """
+
+    attendance = forms.ChoiceField(label=_("出庭情况"), choices=Attendance.choices, required=False,
+                                   widget=forms.RadioSelect)
     responsible_person = PersonChoiceField(label=_("出庭负责人"), queryset=User.objects.none(), required=False,
                                            empty_label=_("负责人未出庭"))
     staff = PeopleChoiceField(label=_("出庭工作人员"), queryset=User.objects.none(), required=False,
@@ -289,7 +351,8 @@ class HearingRecordForm(VersionedForm):
     lawyer_names = forms.CharField(label=_("委托律师"), max_length=300, required=False)
     absence_reason = forms.ChoiceField(label=_("负责人未出庭事由"), required=False,
                                        choices=[("", "---------"), *AbsenceReason.choices])
-    absence_detail = forms.CharField(label=_("事由说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    absence_detail = forms.CharField(label=_("事由说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                     help_text=_("我局无人出庭的,必须写明原因。"))
     absence_proof = forms.FileField(label=_("未出庭证明材料"), required=False,
                                     help_text=_("加盖公章或由正职负责人签字的证明(出庭应诉规定第9条)"))
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -302,6 +365,32 @@ class HearingRecordForm(VersionedForm):
         self.fields["staff"].queryset = agency_people(agency_id)
         self.fields["staff"].initial = list(hearing.attending_staff.values_list("pk", flat=True))
         self.fields["version"].initial = hearing.version
+        self.fields["attendance"].initial = self._attendance_of(hearing)
+
+    @staticmethod
+    def _attendance_of(hearing: Any) -> str:
+        if hearing.nobody_attended:
+            return Attendance.NOBODY
+        if hearing.status == HearingStatus.HELD and not hearing.responsible_person_id:
+            return Attendance.STAFF
+        return Attendance.LEADER if hearing.responsible_person_id or hearing.expected_leader_id else Attendance.STAFF
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        attendance = data.get("attendance") or (
+            Attendance.LEADER if data.get("responsible_person")
+            else Attendance.STAFF if data.get("staff") else Attendance.NOBODY
+        )
+        data["attendance"] = attendance
+        if attendance != Attendance.LEADER:
+            data["responsible_person"] = None
+        elif not data.get("responsible_person"):
+            self.add_error("responsible_person", _("请选择出庭的负责人。"))
+        if attendance == Attendance.NOBODY:
+            data["staff"] = []
+        elif attendance == Attendance.STAFF and not data.get("staff"):
+            self.add_error("staff", _("请选择出庭的工作人员;没有工作人员出庭的,请选择“我局无人出庭”。"))
+        return data
 
 
 class DeadlineForm(forms.Form):

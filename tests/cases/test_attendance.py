@@ -47,7 +47,7 @@ def test_recording_a_hearing_takes_it_off_the_list_and_into_the_years_rates(agen
 def test_a_lawyer_only_hearing_is_flagged_and_lowers_the_appearance_rate(agency, staff):
     hearing = HearingFactory(case=CaseFactory(agency=agency), scheduled_at=NOW - dt.timedelta(hours=3))
     hearing = hearing_record(
-        hearing=hearing, by=staff, lawyer_names="周律师", absence_reason="accident",
+        hearing=hearing, by=staff, lawyer_names="周律师", absence_reason="accident", absence_detail="承办人病假",
         absence_proof=ContentFile(b"%PDF-1.4 note", name="proof.pdf"),
     )
     assert hearing.lawyer_only

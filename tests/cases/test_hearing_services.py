@@ -80,7 +80,7 @@ def test_it_records_staff_attendance_with_reason_and_proof(past_hearing, staff):
 def test_it_flags_a_hearing_attended_only_by_a_lawyer(past_hearing, staff):
     hearing = hearing_record(
         hearing=past_hearing, by=staff, lawyer_names="某律师事务所 周律师",
-        absence_reason="accident", absence_proof=proof(),
+        absence_reason="accident", absence_detail="承办人均在外地办案", absence_proof=proof(),
     )
     assert hearing.bureau_appeared is False
     assert hearing.lawyer_only

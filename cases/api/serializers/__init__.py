@@ -363,6 +363,9 @@ class HearingSerializer(serializers.ModelSerializer):
     warnings = serializers.SerializerMethodField(
         help_text="Non-blocking warnings about a scheduled hearing, e.g. it falls on a weekend or a statutory holiday.",
     )
+    nobody_attended = serializers.BooleanField(
+        read_only=True, help_text="我局无人出庭: held, and neither a responsible person nor own staff attended.",
+    )
 
     class Meta:
         model = Hearing
@@ -370,7 +373,7 @@ class HearingSerializer(serializers.ModelSerializer):
             "id", "case", "case_number", "agency", "kind", "scheduled_at", "place", "status",
             "expected_leader", "bureau_appeared", "responsible_person", "attending_staff", "lawyer_names",
             "absence_reason", "absence_detail", "absence_proof", "notes", "recorded_by", "leader_attended",
-            "lawyer_only", "warnings", "version", "created_at", "updated_at",
+            "lawyer_only", "nobody_attended", "warnings", "version", "created_at", "updated_at",
         ]
         read_only_fields = fields
 

@@ -42,21 +42,55 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
-  // Case form: the litigation instance only applies to lawsuits.
-  function syncInstance() {
+  function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
+
+  // Case form: a field of one kind of proceeding shows only when that kind is chosen
+  // (the server clears what the hidden fields still hold).
+  function syncKind() {
     var kind = document.getElementById("id_kind");
-    var field = document.querySelector('[data-field="litigation_instance"]');
-    if (!kind || !field) { return; }
-    field.hidden = kind.value === "reconsideration";
+    if (!kind) { return; }
+    each("[data-only-for-kind]", function (input) {
+      var box = input.closest(".field") || input;
+      box.hidden = input.getAttribute("data-only-for-kind") !== kind.value;
+    });
   }
 
-  // Hearing record: the absence reason and proof matter only when no responsible person attended.
-  function syncAbsence() {
-    var box = document.querySelector("[data-show-when-empty]");
-    if (!box) { return; }
-    var select = document.getElementById(box.getAttribute("data-show-when-empty"));
-    if (!select) { return; }
-    box.hidden = select.value !== "";
+  // A list of checkboxes with a filter box: typing hides the people whose name does not match;
+  // the ones already ticked stay in sight.
+  function filterChoices(box) {
+    var list = document.getElementById(box.getAttribute("data-choice-filter"));
+    if (!list) { return; }
+    var words = box.value.trim().toLowerCase();
+    Array.prototype.forEach.call(list.querySelectorAll("label"), function (label) {
+      var input = label.querySelector("input");
+      var match = !words || label.textContent.toLowerCase().indexOf(words) !== -1;
+      (label.parentElement === list ? label : label.parentElement).hidden = !match && !(input && input.checked);
+    });
+  }
+
+  // Conclude form: outcomes that changed with the law (D10) follow the conclusion date.
+  function syncOutcomes() {
+    var date = document.getElementById("id_concluded_on");
+    var select = document.getElementById("id_outcome");
+    if (!date || !select || !date.value) { return; }
+    Array.prototype.forEach.call(select.options, function (option) {
+      var since = option.getAttribute("data-in-force-since");
+      var before = option.getAttribute("data-in-force-before");
+      if (!since && !before) { return; }
+      var off = Boolean((since && date.value < since) || (before && date.value >= before));
+      option.hidden = off;
+      option.disabled = off;
+      if (off && option.selected) { select.value = ""; }
+    });
+  }
+
+  // Hearing record: the fields the chosen attendance calls for (leader, staff only, nobody).
+  function syncAttendance() {
+    var chosen = document.querySelector('input[name="attendance"]:checked');
+    each("[data-attendance-shows]", function (box) {
+      var shows = box.getAttribute("data-attendance-shows").split(" ");
+      box.hidden = Boolean(chosen) && shows.indexOf(chosen.value) === -1;
+    });
   }
 
   // Under the Content-Security-Policy no on*="" attribute runs: these replace them.
@@ -66,8 +100,22 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-autosubmit") && event.target.form) { event.target.form.submit(); }
-    if (event.target.id === "id_kind") { syncInstance(); }
-    if (event.target.id === "id_responsible_person") { syncAbsence(); }
+    if (event.target.id === "id_kind") { syncKind(); }
+    if (event.target.id === "id_concluded_on") { syncOutcomes(); }
+    if (event.target.name === "attendance") { syncAttendance(); }
   });
-  document.addEventListener("DOMContentLoaded", function () { syncInstance(); syncAbsence(); });
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute("data-choice-filter")) { filterChoices(event.target); }
+    if (event.target.id === "id_concluded_on") { syncOutcomes(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    // Enter in a filter box filters; it does not submit the form.
+    if (event.key === "Enter" && event.target.hasAttribute("data-choice-filter")) { event.preventDefault(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    each("[data-choice-filter]", function (box) { box.hidden = false; });
+    syncKind();
+    syncOutcomes();
+    syncAttendance();
+  });
 })();

@@ -94,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "hearings": board.upcoming_hearings(request.user, scope),
+        "nobody_attended": board.nobody_attended(request.user, scope, year),
         "paragraph": board.paragraph(figures),
         "chart_data": board.charts(figures, trend),
         "query": request.GET.urlencode(),
