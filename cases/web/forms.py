@@ -344,8 +344,7 @@ class HearingRecordForm(VersionedForm):
 
     attendance = forms.ChoiceField(label=_("出庭情况"), choices=Attendance.choices, required=False,
                                    widget=forms.RadioSelect)
-    responsible_person = PersonChoiceField(label=_("出庭负责人"), queryset=User.objects.none(), required=False,
-                                           empty_label=_("负责人未出庭"))
+    responsible_person = PersonChoiceField(label=_("出庭负责人"), queryset=User.objects.none(), required=False)
     staff = PeopleChoiceField(label=_("出庭工作人员"), queryset=User.objects.none(), required=False,
                               widget=forms.CheckboxSelectMultiple)
     lawyer_names = forms.CharField(label=_("委托律师"), max_length=300, required=False)
