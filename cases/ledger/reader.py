@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO, Any, Final
 
 from django.core.exceptions import ValidationError
@@ -29,9 +30,20 @@ class WorkbookRefused(ValueError):
     """The file as a whole cannot be imported (type, size, password, damage, too many rows)."""
 
 
+def _stream(sheet: CalamineSheet) -> Iterator[list[Any]]:
+    """The sheet's rows from row 1 and column A (calamine starts its columns at the first used one)."""
+    pad = [""] * sheet.start[1] if sheet.start else []
+    for values in sheet.iter_rows():
+        yield pad + values if pad else values
+
+
 @dataclass
 class Sheet:
-    """One sheet's columns and rows; ``rows`` yields (Excel row number, {Column: cell value})."""
+    """One sheet's columns and rows; ``rows`` yields (Excel row number, {Column: cell value}).
+
+    The rows are streamed from the workbook on every call (each pass holds one row
+    at a time), so a caller may read the sheet more than once in constant memory.
+    """
 
     name: str
     header_row: int
@@ -39,13 +51,17 @@ class Sheet:
     unknown: list[str]
     missing: list[Column]
     row_count: int
-    _values: list[list[Any]] = field(repr=False, default_factory=list)
+    _source: CalamineSheet | None = field(repr=False, default=None)
 
     def rows(self) -> Iterator[tuple[int, dict[Column, Any]]]:
-        for offset, values in enumerate(self._values[self.header_row:], start=self.header_row + 1):
+        if self._source is None:
+            return
+        for number, values in enumerate(_stream(self._source), start=1):
+            if number <= self.header_row:
+                continue
             cells = {column: values[index] for index, column in self.columns.items() if index < len(values)}
             if any(_filled(value) for value in cells.values()):
-                yield offset, cells
+                yield number, cells
 
 
 @dataclass
@@ -109,7 +125,7 @@ def _sheet(sheet: CalamineSheet, columns: tuple[Column, ...], max_rows: int) -> 
         raise WorkbookRefused(
             _("工作表“%(s)s”超过 %(n)s 行,请拆分为多个文件导入。") % {"s": sheet.name, "n": f"{max_rows:,}"}
         )
-    values = sheet.to_python(skip_empty_area=False)
+    values = list(islice(_stream(sheet), _HEADER_SEARCH))
     header_row = _header_row(values, columns)
     header = values[header_row - 1] if values else []
     above = values[header_row - 2] if header_row >= 2 else []
@@ -127,12 +143,12 @@ def _sheet(sheet: CalamineSheet, columns: tuple[Column, ...], max_rows: int) -> 
         else:
             found[index] = column
     missing = [column for column in columns if column.required and column not in found.values()]
-    data_rows = sum(1 for row in values[header_row:] if any(_filled(v) for v in row))
+    data_rows = sum(1 for row in islice(_stream(sheet), header_row, None) if any(_filled(v) for v in row))
     if data_rows > max_rows:
         raise WorkbookRefused(
             _("工作表“%(s)s”超过 %(n)s 行,请拆分为多个文件导入。") % {"s": sheet.name, "n": f"{max_rows:,}"}
         )
-    return Sheet(sheet.name, header_row, found, unknown, missing, data_rows, values)
+    return Sheet(sheet.name, header_row, found, unknown, missing, data_rows, sheet)
 
 
 def _header_row(values: list[list[Any]], columns: tuple[Column, ...]) -> int:

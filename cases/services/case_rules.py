@@ -9,7 +9,7 @@ dates that cannot be. Each check returns field -> messages and saves nothing, so
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
@@ -86,8 +86,10 @@ def chain_errors(case: Case) -> Errors:
             return {"previous": [_("不能把案件链接到它自己。")]}
         if previous.agency_id != case.agency_id:
             return {"previous": [_("前一程序必须属于同一机关。")]}
+        # Only a stored case can close a loop: nothing links to a new one yet (and a batch
+        # of new rows need not read their chains).
         seen = {case.pk}
-        node: Case | None = previous
+        node: Case | None = previous if case.pk is not None else None
         while node is not None:
             if node.pk in seen:
                 return {"previous": [_("案件链接不能形成循环。")]}
@@ -107,12 +109,15 @@ def chain_errors(case: Case) -> Errors:
     return errors
 
 
-def handler_errors(case: Case, handlers: Iterable[Any] | None) -> Errors:
-    """Handlers (承办人) are members of the case's own agency: reminders tell them the case."""
+def handler_errors(case: Case, handlers: Iterable[Any] | None, *, members: Set[int] | None = None) -> Errors:
+    """Handlers (承办人) are members of the case's own agency: reminders tell them the case.
+
+    ``members``: the agency's member ids when the caller loaded them (a batch), else asked here.
+    """
     if handlers is None:
         return {}
     users = [user for user in handlers if user is not None]
-    own = set(
+    own = members if members is not None else set(
         Membership.objects.filter(agency_id=case.agency_id, user__in=[u.pk for u in users])
         .values_list("user_id", flat=True)
     )
@@ -127,11 +132,13 @@ def date_errors(case: Case) -> Errors:
     """Fact dates inside the sane window; a case not received, nor its act made, in the future."""
     errors: Errors = {}
     for field in DATE_FIELDS:
+        if getattr(case, field) is None:
+            continue
         message = window_error(getattr(case, field), _label(field))
         if message:
             errors.setdefault(field, []).append(message)
     for field in PAST_FIELDS:
-        if field in errors:
+        if field in errors or getattr(case, field) is None:
             continue
         message = future_error(getattr(case, field), _label(field))
         if message:

@@ -10,15 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from cases.choices import HearingStatus, Kind, Status
+from cases.choices import HearingStatus, Kind, Outcome, Status
 from cases.models import Agency, Case, Hearing, Membership, Suspension
+from cases.models.constraints import full_clean_in_memory
 from cases.services.case_rules import Errors, chain_errors, date_errors, handler_errors
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.dates import future_error, window_error
 from cases.services.deadlines import deadlines_check, deadlines_sync
 from cases.services.grounds import case_grounds_replace, grounds_clean, grounds_text
 from cases.services.hearings import hearing_cancel
+from cases.services.lookups import AgencyLookups
 from cases.users import Actor, acting_user
 from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_fits, outcome_in_force
 
@@ -55,30 +58,72 @@ def _merge(errors: Errors, error: ValidationError) -> None:
         errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
 
 
-def case_validate(case: Case, *, handlers: Iterable[Any] | None = None) -> None:
+def case_validate(case: Case, *, handlers: Iterable[Any] | None = None, lookups: AgencyLookups | None = None) -> None:
     """Every check a case's facts must pass before a service saves them (saves nothing).
 
     The record's own rules (field values, the named constraints), the chain link, the
     handlers, the dates that cannot be, and facts a statutory period can be computed
     from. The services call it before every save; forms (the admin's too) may call it
-    first so the messages land on their fields.
+    first so the messages land on their fields. ``lookups`` (a batch of new cases of
+    one agency) answers the questions the checks would ask the database, so the same
+    checks run on in-memory rows: the named constraints evaluated in Python, the
+    uniqueness rule against the keys already taken, the handlers against the members.
     """
     errors: Errors = {}
     try:
-        case.full_clean()
+        if lookups is None:
+            case.full_clean()
+        else:
+            full_clean_in_memory(case)
     except ValidationError as error:
         _merge(errors, error)
+    if lookups is not None and (case.reviewing_body, case.number) in lookups.taken:
+        errors.setdefault("number", []).append(str(_unique_message()))
+    members = lookups.members if lookups is not None else None
     impossible_dates = date_errors(case)
-    for found in (chain_errors(case), handler_errors(case, handlers), impossible_dates, _check_facts(case)):
+    for found in (chain_errors(case), handler_errors(case, handlers, members=members), impossible_dates,
+                  _check_facts(case)):
         for field, messages in found.items():
             errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
     if not impossible_dates:  # a period is computed only from dates that can be
         try:
-            deadlines_check(case)
+            deadlines_check(case, calendar=lookups.calendar if lookups is not None else None)
         except ValidationError as error:
             _merge(errors, error)
     if errors:
         raise ValidationError(errors)
+
+
+def _unique_message() -> str:
+    (unique,) = (c for c in Case._meta.constraints if c.name == "case_number_unique_per_reviewing_body")
+    return str(unique.get_violation_error_message())
+
+
+CREATED_REASON = _lazy("登记案件")
+
+
+def case_new(
+    *, agency: Agency, by: Actor, handlers: Iterable[Any], fields: Mapping[str, Any],
+    lookups: AgencyLookups | None = None,
+) -> tuple[Case, list[Any]]:
+    """A new case and its handlers, validated and not saved (case_create and the batch create save it).
+
+    No handler named: the author handles it, when they belong to the agency (an administrator may not).
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段:%(f)s") % {"f": ", ".join(sorted(unknown))})
+    case = Case(agency=agency, **fields)
+    if case.number and not case.number_year:
+        case.number_year = _year_in_number(case.number)
+    user = acting_user(by)
+    if lookups is not None:
+        is_member = user is not None and user.pk in lookups.members
+    else:
+        is_member = user is not None and Membership.objects.filter(user=user, agency=agency).exists()
+    handler_list = list(handlers) or ([user] if is_member else [])
+    case_validate(case, handlers=handler_list, lookups=lookups)
+    return case, handler_list
 
 
 @transaction.atomic
@@ -87,18 +132,8 @@ def case_create(
 ) -> Case:
     """Log a new proceeding: it starts pending and gets its statutory deadlines."""
     ensure_can_write(by, agency.pk)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(_("未知字段:%(f)s") % {"f": ", ".join(sorted(unknown))})
-    case = Case(agency=agency, **fields)
-    if case.number and not case.number_year:
-        case.number_year = _year_in_number(case.number)
-    # No handler named: the author handles it, when they belong to the agency (an administrator may not).
-    user = acting_user(by)
-    author = user if user and Membership.objects.filter(user=user, agency=agency).exists() else None
-    handler_list = list(handlers) or ([author] if author else [])
-    case_validate(case, handlers=handler_list)
-    save_with_history(case, by=by, reason=_("登记案件"))
+    case, handler_list = case_new(agency=agency, by=by, handlers=handlers, fields=fields)
+    save_with_history(case, by=by, reason=str(CREATED_REASON))
     if handler_list:
         case.handlers.set(handler_list)
     deadlines_sync(case=case, by=by)
@@ -157,6 +192,31 @@ def _conclusion_errors(case: Case, outcome: str, concluded_on: dt.date, act_chan
     return errors
 
 
+def conclusion_check(
+    case: Case, *, outcome: str, concluded_on: dt.date, act_changed: bool, grounds: Iterable[str] | None
+) -> list[str]:
+    """Refuse a conclusion that cannot be (ValidationError by field); the cleaned ground codes."""
+    errors = _conclusion_errors(case, outcome, concluded_on, act_changed)
+    if errors:
+        raise ValidationError(errors)
+    return grounds_clean(outcome=outcome, grounds=grounds or (), required=grounds is not None)
+
+
+def conclusion_apply(
+    case: Case, *, outcome: str, concluded_on: dt.date, act_changed: bool, decision_number: str, codes: list[str]
+) -> tuple[list[str], str]:
+    """Set the conclusion on the case in memory; the fields changed and the history reason."""
+    case.status, case.outcome, case.concluded_on = Status.CONCLUDED, outcome, concluded_on
+    case.act_changed, case.suspended_on = act_changed, None
+    fields = ["status", "outcome", "concluded_on", "act_changed", "suspended_on"]
+    if decision_number:
+        case.decision_number = decision_number
+        fields.append("decision_number")
+    reason = _("结案:%(o)s") % {"o": Outcome(outcome).label}
+    reason += _(";理由:%(g)s") % {"g": grounds_text(codes)} if codes else ""
+    return fields, reason
+
+
 def _close_suspension(case: Case, on: dt.date, by: Actor, note: str) -> None:
     """End the open 中止 record of the case on ``on`` (resumed, or concluded while suspended)."""
     suspension = Suspension.objects.select_for_update().filter(case=case, resumed_on__isnull=True).first()
@@ -196,20 +256,11 @@ def case_conclude(
     case = lock(case, expected_version=expected_version)
     if case.status == Status.CONCLUDED:
         raise ValidationError({"status": _("案件已结案;如需更改结果,请先重新打开。")})
-    errors = _conclusion_errors(case, outcome, concluded_on, act_changed)
-    if errors:
-        raise ValidationError(errors)
-    codes = grounds_clean(outcome=outcome, grounds=grounds or (), required=grounds is not None)
+    codes = conclusion_check(case, outcome=outcome, concluded_on=concluded_on, act_changed=act_changed, grounds=grounds)
     if case.status == Status.SUSPENDED:
         _close_suspension(case, concluded_on, by, _("中止期间结案"))
-    case.status, case.outcome, case.concluded_on = Status.CONCLUDED, outcome, concluded_on
-    case.act_changed, case.suspended_on = act_changed, None
-    fields = ["status", "outcome", "concluded_on", "act_changed", "suspended_on"]
-    if decision_number:
-        case.decision_number = decision_number
-        fields.append("decision_number")
-    reason = _("结案:%(o)s") % {"o": case.get_outcome_display()}
-    reason += _(";理由:%(g)s") % {"g": grounds_text(codes)} if codes else ""
+    fields, reason = conclusion_apply(case, outcome=outcome, concluded_on=concluded_on, act_changed=act_changed,
+                                      decision_number=decision_number, codes=codes)
     save_with_history(case, by=by, reason=reason, update_fields=fields)
     case_grounds_replace(case=case, codes=codes, by=by)
     deadlines_sync(case=case, by=by)

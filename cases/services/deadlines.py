@@ -29,6 +29,7 @@ from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Stat
 from cases.models import Case
 from cases.models.deadlines import Deadline, DeadlineStatus
 from cases.querysets.deadlines import DeadlineQuerySet
+from cases.services.batch import Staged
 from cases.services.calendar import workday_calendar
 from cases.services.case_rules import suspended_days
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
@@ -55,7 +56,10 @@ __all__ = [
     "deadline_miss",
     "deadline_override",
     "deadline_waive",
+    "deadline_build",
+    "deadline_set_status",
     "deadlines_check",
+    "deadlines_plan",
     "deadlines_recompute",
     "deadlines_sync",
     "expected_triggers",
@@ -304,12 +308,17 @@ def _recompute(deadline: Deadline, trigger: Trigger, calendar: WorkdayCalendar, 
     return True
 
 
-def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: str, auto: bool = False) -> None:
+def deadline_set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: str, auto: bool = False) -> str:
+    """Move a deadline to ``status`` in memory (who, when, why); the history reason. Saves nothing."""
     deadline.status, deadline.close_note, deadline.auto_closed = status, note, auto
     is_open = status == DeadlineStatus.OPEN
     deadline.closed_at = None if is_open else timezone.now()
     deadline.closed_by = None if is_open else acting_user(by)
-    reason = note or deadline.get_status_display()
+    return note or str(deadline.get_status_display())
+
+
+def _set_status(deadline: Deadline, status: DeadlineStatus, *, by: Actor, note: str, auto: bool = False) -> None:
+    reason = deadline_set_status(deadline, status, by=by, note=note, auto=auto)
     save_with_history(deadline, by=by, reason=reason, update_fields=_STATUS_FIELDS)
 
 
@@ -350,22 +359,66 @@ def _sync_one(
     return True
 
 
-def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
-    period = _with_suspensions(_period(rule, trigger, calendar), case.pk)
+def deadline_build(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar) -> tuple[Deadline, str]:
+    """The computed deadline a fact calls for, unsaved, and its history reason.
+
+    A case not yet saved has had no suspension, so none is read for it.
+    """
+    period = _period(rule, trigger, calendar)
+    if case.pk is not None:
+        period = _with_suspensions(period, case.pk)
     deadline = Deadline(
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
         due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
     )  # fmt: skip
-    save_with_history(deadline, by=by, reason=_("按案件事实计算(%(f)s)") % {"f": trigger.field})
+    return deadline, _("按案件事实计算(%(f)s)") % {"f": trigger.field}
+
+
+def deadlines_plan(case: Case, staged: list[Staged], calendar: WorkdayCalendar, by: Actor) -> None:
+    """deadlines_sync in memory, for a case none of whose deadlines is saved yet (a batch of new cases).
+
+    ``staged`` holds the case's deadlines so far; each change is recorded on it with the
+    reason deadlines_sync would give (cases/services/batch.py writes rows and history).
+    Open deadlines whose fact went away or whose proceeding ended are waived; the facts'
+    missing deadlines are built. A new case's open deadlines need no recompute: their
+    facts were just read.
+    """
+    expected = expected_triggers(case)
+    concluded = case.status == Status.CONCLUDED
+    present: set[str] = set()
+    for item in staged:
+        deadline = item.obj
+        assert isinstance(deadline, Deadline)
+        if deadline.status != DeadlineStatus.OPEN:
+            present.add(deadline.rule)
+        elif deadline.rule not in expected:
+            note = _("案件事实已清除或程序已变更,期限不再适用")
+            item.record(deadline_set_status(deadline, DeadlineStatus.WAIVED, by=by, note=note, auto=True))
+        else:
+            present.add(deadline.rule)
+            if concluded and deadline.rule in IN_PROCEEDING:
+                note = _("案件已结,期限不再适用")
+                item.record(deadline_set_status(deadline, DeadlineStatus.WAIVED, by=by, note=note, auto=True))
+    for code, trigger in expected.items():
+        if (concluded and code in IN_PROCEEDING) or present & _FAMILY_OF.get(code, {code}):
+            continue
+        built, reason = deadline_build(case, get_rule(code), trigger, calendar)
+        staged.append(Staged(built).record(reason))
+        present.add(code)
+
+
+def _create(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar, by: Actor) -> Deadline:
+    deadline, reason = deadline_build(case, rule, trigger, calendar)
+    save_with_history(deadline, by=by, reason=reason)
     return deadline
 
 
-def deadlines_check(case: Case) -> None:
+def deadlines_check(case: Case, *, calendar: WorkdayCalendar | None = None) -> None:
     """Refuse case facts no deadline can be computed from (before 2004), keyed on the fact.
 
     Saves nothing: forms call it before the case service, so the error lands on the field.
     """
-    calendar = workday_calendar()
+    calendar = calendar or workday_calendar()
     errors: dict[str, list[str]] = {}
     for code, trigger in expected_triggers(case).items():
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -11,11 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.choices import AbsenceReason, HearingKind, HearingStatus, Kind
 from cases.models import Case, Hearing, Membership
 from cases.services.common import ensure_can_write, lock, require_reason, save_with_history
 from cases.services.dates import window_error
+from cases.services.lookups import AgencyLookups
 from cases.uploads import validate_upload
 from cases.users import Actor, acting_user
 
@@ -23,12 +25,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def _responsible_member(user: User, case: Case) -> Membership | None:
-    return Membership.objects.responsible_persons().filter(user=user, agency_id=case.agency_id).first()
+def _is_responsible(user: User, case: Case, lookups: AgencyLookups | None) -> bool:
+    if lookups is not None:
+        return user.pk in lookups.responsible
+    return Membership.objects.responsible_persons().filter(user=user, agency_id=case.agency_id).exists()
 
 
-def _check_expected_leader(leader: Any, case: Case) -> None:
-    if leader is not None and _responsible_member(leader, case) is None:
+def _check_expected_leader(leader: Any, case: Case, lookups: AgencyLookups | None = None) -> None:
+    if leader is not None and not _is_responsible(leader, case, lookups):
         raise ValidationError({"expected_leader": _("拟出庭负责人必须是本机关计入负责人的领导(出庭应诉规定第2条)。")})
 
 
@@ -83,14 +87,27 @@ def hearing_schedule(
 ) -> Hearing:
     """Put a hearing on the calendar; reminders and leader arrangements follow it."""
     ensure_can_write(by, case.agency_id)
+    hearing = hearing_new(case=case, scheduled_at=scheduled_at, kind=kind, place=place,
+                          expected_leader=expected_leader, notes=notes)
+    save_with_history(hearing, by=by, reason=str(SCHEDULED_REASON))
+    return hearing
+
+
+SCHEDULED_REASON = _lazy("安排开庭/听证")
+RECORDED_REASON = _lazy("记录出庭情况")
+
+
+def hearing_new(
+    *, case: Case, scheduled_at: dt.datetime, kind: str = HearingKind.COURT, place: str = "",
+    expected_leader: Any = None, notes: str = "", lookups: AgencyLookups | None = None,
+) -> Hearing:
+    """A hearing to put on the calendar, checked and not saved (hearing_schedule and a batch save it)."""
     _check_schedule(case, kind, scheduled_at)
-    _check_expected_leader(expected_leader, case)
-    hearing = Hearing(
+    _check_expected_leader(expected_leader, case, lookups)
+    return Hearing(
         case=case, kind=kind, scheduled_at=scheduled_at, place=place,
         expected_leader=expected_leader, notes=notes,
     )
-    save_with_history(hearing, by=by, reason=_("安排开庭/听证"))
-    return hearing
 
 
 @transaction.atomic
@@ -148,10 +165,30 @@ def hearing_record(
     ``allow_missing_proof`` is for past hearings brought in from a ledger, whose
     proof and reasons are on paper: the record is kept and flagged (Hearing.proof_missing).
     """
-    case = hearing.case
-    ensure_can_write(by, case.agency_id)
+    ensure_can_write(by, hearing.case.agency_id)
     hearing = lock(hearing, expected_version=expected_version)
     staff = list(staff)
+    fields = attendance_apply(
+        hearing, by=by, responsible_person=responsible_person, staff=staff, lawyer_names=lawyer_names,
+        absence_reason=absence_reason, absence_detail=absence_detail, absence_proof=absence_proof, notes=notes,
+        allow_missing_proof=allow_missing_proof,
+    )
+    save_with_history(hearing, by=by, reason=str(RECORDED_REASON), update_fields=fields)
+    hearing.attending_staff.set(staff)
+    return hearing
+
+
+def attendance_apply(
+    hearing: Hearing, *, by: Actor, responsible_person: Any, staff: list[Any], lawyer_names: str,
+    absence_reason: str, absence_detail: str, absence_proof: UploadedFile[bytes] | None, notes: str,
+    allow_missing_proof: bool, lookups: AgencyLookups | None = None,
+) -> list[str]:
+    """Check the attendance record (D7) and set it on the hearing in memory; the fields changed.
+
+    ``lookups`` answers who the agency's members and responsible leaders are (a batch);
+    the staff themselves are set by the caller once the hearing is saved.
+    """
+    case = hearing.case
     errors: dict[str, list[str]] = {}
     if hearing.status == HearingStatus.CANCELLED:
         errors["status"] = [_("已取消的庭审不能记录出庭情况。")]
@@ -161,9 +198,12 @@ def hearing_record(
         label = str(Hearing._meta.get_field("scheduled_at").verbose_name)
         at = timezone.localtime(hearing.scheduled_at)
         errors["scheduled_at"] = [_("%(f)s（%(at)s）尚未到来，不能记录为已开庭。") % {"f": label, "at": f"{at:%Y-%m-%d %H:%M}"}]
-    if responsible_person is not None and _responsible_member(responsible_person, case) is None:
+    if responsible_person is not None and not _is_responsible(responsible_person, case, lookups):
         errors["responsible_person"] = [_("出庭负责人必须是本机关的正职、副职、分管或参与分管的负责人(出庭应诉规定第2条)。")]
-    own_staff = set(Membership.objects.filter(agency_id=case.agency_id, user__in=staff).values_list("user_id", flat=True))
+    if lookups is not None:
+        own_staff: Set[int] = lookups.members
+    else:
+        own_staff = set(Membership.objects.filter(agency_id=case.agency_id, user__in=staff).values_list("user_id", flat=True))
     strangers = [u for u in staff if u.pk not in own_staff]
     if strangers:
         errors["staff"] = [_("出庭工作人员必须是本机关的工作人员:%(n)s") % {"n": ", ".join(str(u) for u in strangers)}]
@@ -193,13 +233,10 @@ def hearing_record(
         hearing.absence_proof = absence_proof
     hearing.notes = notes or hearing.notes
     hearing.recorded_by = acting_user(by)
-    fields = [
+    return [
         "status", "responsible_person", "bureau_appeared", "lawyer_names", "absence_reason",
         "absence_detail", "absence_proof", "notes", "recorded_by",
     ]
-    save_with_history(hearing, by=by, reason=_("记录出庭情况"), update_fields=fields)
-    hearing.attending_staff.set(staff)
-    return hearing
 
 
 @transaction.atomic

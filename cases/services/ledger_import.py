@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,9 @@ from cases.models import Agency, Case, Hearing
 from cases.permissions import can_import
 from cases.services import cases as case_services
 from cases.services import hearings as hearing_services
+from cases.services.case_batch import NewCase, NewHearing, cases_create_many, hearings_create_many
 from cases.services.deadlines import deadline_complete
+from cases.services.lookups import AgencyLookups
 from casetracker.ledger_values import normalize_label, normalize_number
 
 Progress = Callable[[int, int], None]
@@ -50,6 +52,8 @@ _HEARING_FIELD_COLUMN = {
     "bureau_appeared": "staff", "absence_proof": "absence_reason", "case": "number",
 }
 _STATUS_KEYS = ("outcome", "concluded_on", "act_changed", "suspended_on")
+# Rows read, checked and written together: bounds the memory of a pass, whatever the file's size.
+CHUNK = 500
 
 
 @dataclass
@@ -131,6 +135,15 @@ def _check_headers(sheet: Sheet, result: ImportResult) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the chain order needs of a row: its number in the sheet, key and 前序案号."""
+
+    row: int
+    key: tuple[str, str]
+    previous: str
+
+
 @dataclass
 class _CaseRow:
     parsed: ParsedRow
@@ -147,6 +160,8 @@ class _Run:
         self.people = People(agency.pk)
         self.progress, self.total, self.done = progress, total, 0
         self.today = timezone.localdate()
+        self.lookups = AgencyLookups.load(agency.pk)
+        self.previous_cases: dict[int, Case] = {}
         stored = Case.objects.filter(agency=agency).only("pk", "number", "reviewing_body")
         self.by_key: dict[tuple[str, str], int] = {_key(c.reviewing_body, c.number): c.pk for c in stored}
         self.by_number: dict[str, set[int]] = {}
@@ -175,18 +190,30 @@ class _Run:
     # ------------------------------------------------------------------ cases
 
     def cases(self, sheet: Sheet) -> None:
-        rows = self._parse_cases(sheet)
-        for row in self._chain_order(rows):
-            try:
-                with transaction.atomic():
-                    self._apply_case(row)
-            except ValidationError as error:
-                self._service_errors("", row.parsed.row, error, _CASE_COLUMN, _CASE_FIELD_COLUMN, "number")
-            self._tick()
+        """Index the rows (keys and chain links only), then create and update them level by level.
 
-    def _parse_cases(self, sheet: Sheet) -> list[_CaseRow]:
+        A row whose 前序案号 is another row of the file is one level below it, so its
+        previous case exists when it is applied (chains are at most a few proceedings
+        long). Each level is one more streamed pass over the sheet, in chunks.
+        """
         present = {column.key for column in sheet.columns.values()}
-        rows: list[_CaseRow] = []
+        level = self._chain_order(self._index_cases(sheet))
+        for depth in sorted(set(level.values())):
+            chunk: list[_CaseRow] = []
+            for number, cells in sheet.rows():
+                if level.get(number) != depth:
+                    continue
+                parsed = parse_row(number, cells, self.people)
+                values = parsed.values
+                chunk.append(_CaseRow(parsed, _key(values["reviewing_body"], values["number"]), present))
+                if len(chunk) >= CHUNK:
+                    self._apply_cases(chunk)
+                    chunk = []
+            self._apply_cases(chunk)
+
+    def _index_cases(self, sheet: Sheet) -> list[_Entry]:
+        """Every row's cells read once: their errors reported; the key and 前序案号 of the good rows kept."""
+        entries: list[_Entry] = []
         seen: dict[tuple[str, str], int] = {}
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
@@ -206,58 +233,131 @@ class _Run:
             if parsed.errors:
                 self._tick()
                 continue
-            rows.append(_CaseRow(parsed, key, present))
-        return rows
+            entries.append(_Entry(number, key, values.get("previous") or ""))
+        return entries
 
-    def _chain_order(self, rows: list[_CaseRow]) -> list[_CaseRow]:
-        """Rows whose 前序案号 is another row come after it; a 前序案号 found nowhere is an error."""
-        in_file: dict[str, list[_CaseRow]] = {}
+    def _chain_order(self, rows: list[_Entry]) -> dict[int, int]:
+        """Row number -> its level: 0, or one below the row its 前序案号 names; a 前序案号 found nowhere is an error."""
+        in_file: dict[str, list[_Entry]] = {}
         for row in rows:
             in_file.setdefault(row.key[1], []).append(row)
-        ordered: list[_CaseRow] = []
+        level: dict[int, int] = {}
         state: dict[int, str] = {}
 
-        def visit(row: _CaseRow) -> bool:
-            mark = state.get(id(row))
+        def visit(row: _Entry) -> bool:
+            mark = state.get(row.row)
             if mark == "done":
-                return True
+                return row.row in level
             if mark == "visiting":
-                self._error("", row.parsed.row, _CASE_COLUMN["previous"], _("案件链接不能形成循环。"))
+                self._error("", row.row, _CASE_COLUMN["previous"], _("案件链接不能形成循环。"))
                 return False
-            state[id(row)] = "visiting"
-            previous = row.parsed.values.get("previous") or ""
-            ok = True
-            if previous:
-                number = normalize_number(previous)
+            state[row.row] = "visiting"
+            ok, depth = True, 0
+            if row.previous:
+                number = normalize_number(row.previous)
                 parents = [other for other in in_file.get(number, []) if other is not row]
                 stored = self.by_number.get(number, set())
                 if len(parents) + len(stored - {self.by_key.get(p.key) for p in parents}) > 1:
                     ok = False
-                    self._error("", row.parsed.row, _CASE_COLUMN["previous"],
-                                _("前序案号“%(n)s”对应多个案件,无法确定。") % {"n": previous})
+                    self._error("", row.row, _CASE_COLUMN["previous"],
+                                _("前序案号“%(n)s”对应多个案件,无法确定。") % {"n": row.previous})
                 elif parents:
                     ok = visit(parents[0])
+                    depth = level.get(parents[0].row, 0) + 1
                 elif not stored:
                     ok = False
-                    self._error("", row.parsed.row, _CASE_COLUMN["previous"],
-                                _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": previous})
-            state[id(row)] = "done"
+                    self._error("", row.row, _CASE_COLUMN["previous"],
+                                _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": row.previous})
+            state[row.row] = "done"
             if ok:
-                ordered.append(row)
+                level[row.row] = depth
             else:
                 self._tick()
             return ok
 
         for row in rows:
             visit(row)
-        return ordered
+        return level
+
+    def _apply_cases(self, chunk: list[_CaseRow]) -> None:
+        """Stored cases through the single-row services; new ones through the batch create."""
+        self._load_previous(chunk)
+        batch: list[NewCase] = []
+        by_ref: dict[int, _CaseRow] = {}
+        for row in chunk:
+            if row.key in self.by_key or not self._batchable(row):
+                self._apply_one(row)
+                continue
+            try:
+                batch.append(self._new_case(row))
+                by_ref[row.parsed.row] = row
+            except ValidationError as error:
+                self._row_refused(row, error)
+        if not batch:
+            return
+        try:
+            result = cases_create_many(agency=self.agency, by=self.by, rows=batch, lookups=self.lookups,
+                                       past_met_note=_("台账导入的已结案件:期限已届满,视为按期完成"))
+        except DatabaseError:
+            # The database refused what the checks let through: apply the rows one by one,
+            # each in its savepoint, so the refusal lands on its row.
+            for item in batch:
+                self._apply_one(by_ref[item.ref])
+            return
+        for ref, refusal in result.refused.items():
+            self._row_refused(by_ref[ref], refusal)
+        for ref, case in result.created.items():
+            self._remember(by_ref[ref].key, case.pk)
+            self.result.created += 1
+            self._tick()
+
+    def _apply_one(self, row: _CaseRow) -> None:
+        try:
+            with transaction.atomic():
+                self._apply_case(row)
+        except ValidationError as error:
+            self._service_errors("", row.parsed.row, error, _CASE_COLUMN, _CASE_FIELD_COLUMN, "number")
+        self._tick()
+
+    def _row_refused(self, row: _CaseRow, error: ValidationError) -> None:
+        self._service_errors("", row.parsed.row, error, _CASE_COLUMN, _CASE_FIELD_COLUMN, "number")
+        self._tick()
+
+    def _batchable(self, row: _CaseRow) -> bool:
+        """A new pending or concluded case: the batch create; a suspended one takes the single-row path."""
+        values = row.parsed.values
+        return not (values.get("suspended_on") and not values.get("outcome"))
+
+    def _new_case(self, row: _CaseRow) -> NewCase:
+        status = self._target_status(row) or {}
+        return NewCase(
+            ref=row.parsed.row, fields=self._fields(row), handlers=row.parsed.values.get("handlers") or (),
+            outcome=status.get("outcome") or "", concluded_on=status.get("concluded_on"),
+            act_changed=bool(status.get("act_changed")),
+        )
+
+    def _remember(self, key: tuple[str, str], pk: int) -> None:
+        self.by_key[key] = pk
+        self.by_number.setdefault(key[1], set()).add(pk)
+
+    def _load_previous(self, chunk: list[_CaseRow]) -> None:
+        """The previous cases the chunk's rows name, in one query."""
+        pks: set[int] = set()
+        for row in chunk:
+            number = row.parsed.values.get("previous") or ""
+            if number:
+                pks |= self.by_number.get(normalize_number(number), set())
+        self.previous_cases = Case.objects.in_bulk(pks) if pks else {}
 
     def _previous(self, values: dict[str, Any]) -> Case | None:
         number = values.get("previous") or ""
         if not number:
             return None
-        (pk,) = self.by_number[normalize_number(number)]
-        return Case.objects.get(pk=pk)
+        found = self.by_number.get(normalize_number(number), set())
+        if len(found) != 1:  # the row it names was refused: that row's error says why
+            raise ValidationError({"previous": _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": number}})
+        (pk,) = found
+        return self.previous_cases.get(pk) or Case.objects.get(pk=pk)
 
     def _fields(self, row: _CaseRow) -> dict[str, Any]:
         """The editable facts the row sets (a column missing from the sheet sets nothing)."""
@@ -284,8 +384,7 @@ class _Run:
         if pk is None:
             case = case_services.case_create(agency=self.agency, by=self.by, handlers=handlers or (), **fields)
             self._settle_history(case, status)
-            self.by_key[row.key] = case.pk
-            self.by_number.setdefault(row.key[1], set()).add(case.pk)
+            self._remember(row.key, case.pk)
             self.result.created += 1
             return
         case = Case.objects.get(pk=pk)
@@ -376,44 +475,115 @@ class _Run:
         stored = Hearing.objects.filter(case__agency=self.agency, archived_at__isnull=True)
         self.hearing_keys = {(h.case_id, h.kind, h.scheduled_at): h.pk for h in stored.only("case", "kind", "scheduled_at")}
         seen: dict[tuple[int, str, dt.datetime], int] = {}
+        chunk: list[ParsedRow] = []
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
             for column, message in parsed.errors:
                 self._error(HEARING_SHEET, number, column, message)
-            if not parsed.errors:
-                try:
-                    with transaction.atomic():
-                        self._apply_hearing(parsed, present, seen)
-                except ValidationError as error:
-                    self._service_errors(HEARING_SHEET, number, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN,
-                                         "scheduled_at")
+            if parsed.errors:
+                self._tick()
+                continue
+            chunk.append(parsed)
+            if len(chunk) >= CHUNK:
+                self._apply_hearings(chunk, present, seen)
+                chunk = []
+        self._apply_hearings(chunk, present, seen)
+
+    def _hearing_refused(self, row: int, error: ValidationError) -> None:
+        self._service_errors(HEARING_SHEET, row, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN, "scheduled_at")
+
+    def _apply_hearings(self, chunk: list[ParsedRow], present: set[str],
+                        seen: dict[tuple[int, str, dt.datetime], int]) -> None:
+        """Stored hearings and postponed or cancelled ones one by one; new ones through the batch."""
+        cases = Case.objects.in_bulk({pk for parsed in chunk if (pk := self._hearing_case_pk(parsed.values))})
+        batch: list[NewHearing] = []
+        single: dict[int, tuple[ParsedRow, Case, str, dt.datetime]] = {}
+        for parsed in chunk:
+            try:
+                case, kind, when = self._hearing_target(parsed, cases, seen)
+            except ValidationError as error:
+                self._hearing_refused(parsed.row, error)
+                self._tick()
+                continue
+            new = self._new_hearing(parsed, case, kind, when)
+            if new is None:
+                self._apply_one_hearing(parsed, present, case, kind, when)
+            else:
+                batch.append(new)
+                single[parsed.row] = (parsed, case, kind, when)
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                result = hearings_create_many(by=self.by, rows=batch, lookups=self.lookups)
+        except DatabaseError:
+            for item in batch:
+                self._apply_one_hearing(*((single[item.ref][0], present) + single[item.ref][1:]))
+            return
+        for ref, refusal in result.refused.items():
+            self._hearing_refused(ref, refusal)
+            self._tick()
+        for hearing in result.created.values():
+            self.hearing_keys[(hearing.case_id, hearing.kind, hearing.scheduled_at)] = hearing.pk
+            self.result.created += 1
             self._tick()
 
-    def _hearing_case(self, values: dict[str, Any]) -> Case:
-        number = normalize_number(values["number"])
+    def _hearing_case_pk(self, values: dict[str, Any]) -> int | None:
         body = values.get("reviewing_body") or ""
         if body:
             pk = self.by_key.get(_key(body, values["number"]))
             candidates = {pk} if pk else set()
         else:
-            candidates = self.by_number.get(number, set())
-        if not candidates:
-            raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
-        if len(candidates) > 1:
-            raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
-        (pk,) = candidates
-        return Case.objects.get(pk=pk)
+            candidates = self.by_number.get(normalize_number(values["number"]), set())
+        return next(iter(candidates)) if len(candidates) == 1 else None
 
-    def _apply_hearing(self, parsed: ParsedRow, present: set[str],
-                       seen: dict[tuple[int, str, dt.datetime], int]) -> None:
+    def _hearing_target(self, parsed: ParsedRow, cases: dict[int, Case],
+                        seen: dict[tuple[int, str, dt.datetime], int]) -> tuple[Case, str, dt.datetime]:
+        """The row's case, kind and time; a row naming no case, or the same hearing twice, is refused."""
         values = parsed.values
-        case = self._hearing_case(values)
+        pk = self._hearing_case_pk(values)
+        if pk is None:
+            body = values.get("reviewing_body") or ""
+            several = not body and len(self.by_number.get(normalize_number(values["number"]), set())) > 1
+            if several:
+                raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
+            raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
+        case = cases[pk]
         kind = values.get("kind") or (HearingKind.COURT if case.kind == Kind.LITIGATION else HearingKind.RECONSIDERATION)
         when = timezone.make_aware(values["scheduled_at"])
         key = (case.pk, kind, when)
         if key in seen:
             raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": seen[key]}})
         seen[key] = parsed.row
+        return case, kind, when
+
+    def _new_hearing(self, parsed: ParsedRow, case: Case, kind: str, when: dt.datetime) -> NewHearing | None:
+        """A new scheduled or held hearing for the batch; None for a stored, postponed or cancelled one."""
+        values = parsed.values
+        status = values.get("status") or HearingStatus.SCHEDULED
+        if (case.pk, kind, when) in self.hearing_keys or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
+            return None
+        return NewHearing(
+            ref=parsed.row, case=case, scheduled_at=when, kind=kind, place=values.get("place", ""),
+            expected_leader=self._expected_leader(values), notes=values.get("notes", ""),
+            held=status == HearingStatus.HELD, responsible_person=values.get("responsible_person"),
+            staff=values.get("staff") or (), lawyer_names=values.get("lawyer_names", ""),
+            absence_reason=values.get("absence_reason", ""), absence_detail=values.get("absence_detail", ""),
+        )
+
+    def _apply_one_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
+                           when: dt.datetime) -> None:
+        try:
+            with transaction.atomic():
+                self._apply_hearing(parsed, present, case, kind, when)
+        except ValidationError as error:
+            self._hearing_refused(parsed.row, error)
+        self._tick()
+
+    def _apply_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
+                       when: dt.datetime) -> None:
+        values = parsed.values
+        key = (case.pk, kind, when)
         pk = self.hearing_keys.get(key)
         if pk is None:
             hearing = hearing_services.hearing_schedule(

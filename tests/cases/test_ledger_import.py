@@ -284,3 +284,39 @@ def test_an_imported_2014_lawsuit_gets_the_law_of_its_dates(agency):
     assert (defence.due_on, defence.status) == (dt.date(2014, 9, 11), DeadlineStatus.MET)
     reply = Case.objects.get(kind="reconsideration").deadlines.get(rule="reconsideration_reply")
     assert "1999" in reply.rule_version  # the old ARL, 10 calendar days
+
+
+# ---------------------------------------------------------------- the batch path keeps the services' record
+
+
+def test_an_imported_concluded_case_keeps_a_history_row_naming_each_step_with_its_handlers(agency, staff):
+    run(agency, book([lawsuit(结果="判决驳回诉讼请求", 结案日期="2021-08-01", 承办人="staff")]))
+
+    case = Case.objects.get()
+    (row,) = case.history.all()
+    assert row.history_change_reason == "登记案件;结案:判决驳回诉讼请求"
+    assert (row.status, row.version) == (Status.CONCLUDED, case.version)
+    assert [h.user_id for h in row.handlers.all()] == [staff.pk] == [u.pk for u in case.handlers.all()]
+    met = case.deadlines.get(rule="litigation_defence")
+    assert met.history.get().history_change_reason == "按案件事实计算(received_on);台账导入的已结案件:期限已届满,视为按期完成"
+
+
+def test_an_imported_held_hearing_keeps_its_attending_staff_in_its_history(agency, staff):
+    held = {"案号": "(2021)桂0403行初12号", "开庭时间": "2021-04-01 09:30", "状态": "已开庭",
+            "我局出庭人员": "staff", "负责人未出庭原因": "需要履行他人不能代替的公务"}
+
+    run(agency, book([lawsuit()], [held]))
+
+    hearing = Hearing.objects.get()
+    (row,) = hearing.history.all()
+    assert row.history_change_reason == "安排开庭/听证;记录出庭情况"
+    assert [h.user_id for h in row.attending_staff.all()] == [staff.pk] == [u.pk for u in hearing.attending_staff.all()]
+
+
+def test_a_row_of_the_batch_the_services_refuse_is_reported_and_the_others_are_not_saved(agency, staff):
+    upheld_in_2021 = lawsuit("(2021)桂0403行初13号", 结果="维持", 结案日期="2021-08-01")  # no 维持 judgment since 2015
+
+    result = run(agency, book([lawsuit(), upheld_in_2021]))
+
+    assert [(e.row, e.column) for e in result.errors] == [(3, "结果")]
+    assert not Case.objects.exists()
