@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -206,3 +207,14 @@ def test_the_home_costs_the_same_queries_for_one_row_of_each_kind_as_for_many(
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(reverse("home")).content.decode()
     assert html.count("data-hearing=") == 13 * 3
+
+
+
+@time_machine.travel(dt.datetime(2025, 9, 15, 1, 0, tzinfo=dt.UTC))
+def test_it_warns_of_a_coming_hearing_on_a_weekend(client, agency, staff):
+    saturday = dt.datetime(2025, 9, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    HearingFactory(case=handled_case(agency, staff), scheduled_at=saturday)
+
+    hearings = section(home_of(client, staff), "todo-hearings")
+
+    assert "2025-09-20 是周末" in hearings

@@ -121,3 +121,16 @@ def urgency_label(code: str | None) -> str:
         return str(DeadlineUrgency(code).label) if code else ""
     except ValueError:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def rest_day_note(context: template.Context, when: dt.datetime | None) -> str:
+    """The warning of cases.services.calendar.rest_day_warning for a hearing time, "" on a working day."""
+    from cases.services.calendar import rest_day_warning
+
+    if when is None:
+        return ""
+    calendar = context.get("workday_calendar") or context.render_context.get("workday_calendar")
+    if calendar is None:
+        calendar = context.render_context["workday_calendar"] = workday_calendar()
+    return rest_day_warning(when, calendar)
