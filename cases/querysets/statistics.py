@@ -103,15 +103,19 @@ def _buckets(row: dict[str, Any]) -> Buckets:
     return Buckets(total=row["total"] or 0, **{key: row[key] or 0 for key in BUCKET_KEYS})
 
 
-def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
-    """D4 attendance: hearings held (status held) whose Beijing-time date falls in the year."""
+def held_hearings(year: int, ids: Any) -> QuerySet[Any]:
+    """D4: active hearings held (status held) whose Beijing-time date falls in the year, in scope."""
     from cases.models import Hearing
 
     start = dt.datetime(year, 1, 1, tzinfo=REPORT_TIMEZONE)
     end = dt.datetime(year + 1, 1, 1, tzinfo=REPORT_TIMEZONE)
     qs = Hearing.objects.active().filter(status=HearingStatus.HELD, scheduled_at__gte=start, scheduled_at__lt=end)
-    if ids is not None:
-        qs = qs.filter(case__agency_id__in=ids)
+    return (qs if ids is None else qs.filter(case__agency_id__in=ids)).order_by()
+
+
+def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
+    """D4 attendance: hearings held (status held) whose Beijing-time date falls in the year."""
+    qs = held_hearings(year, ids)
     counts: dict[str, Count] = {}
     # Court hearings of litigation, reconsideration hearings (听证, ARL 51) of reconsiderations.
     pairs = (("court", HearingKind.COURT, Kind.LITIGATION), ("hearing", HearingKind.RECONSIDERATION, Kind.RECONSIDERATION))

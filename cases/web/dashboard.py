@@ -9,22 +9,24 @@ aggregates and short lists scoped to the same agencies.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases.choices import DeadlineUrgency, Ground, Kind, Subject
+from cases.choices import DeadlineUrgency, Ground, HearingKind, Kind, Subject
 from cases.models import Agency, Case, Deadline, FollowUp, Hearing
-from cases.querysets.statistics import yearly_statistics
+from cases.querysets.statistics import bucket_filters, handled_cases, held_hearings, yearly_statistics
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
 
 TREND_YEARS = 5
 UPCOMING_DAYS = 14
 OVERDUE_SHOWN = 20
+AGENCIES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,24 @@ class Scope:
     agency: Agency | None
     with_children: bool
     visible_ids: set[int] | None
+    # The subtree is resolved once per page (one query), not once per panel.
+    _resolved: dict[str, set[int] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def ids(self) -> set[int] | None:
         if self.agency is None:
             return self.visible_ids
-        return self.agency.descendant_ids() if self.with_children else {self.agency.pk}
+        if "ids" not in self._resolved:
+            self._resolved["ids"] = self.agency.descendant_ids() if self.with_children else {self.agency.pk}
+        return self._resolved["ids"]
+
+    def agencies(self) -> Any:
+        """The agencies in scope as a queryset (None for a single agency): the path prefix for a
+        body with its sub-agencies, so the page never ships thousands of ids back and forth."""
+        if self.agency is not None:
+            return Agency.objects.filter(path__startswith=self.agency.path) if self.with_children else None
+        if self.visible_ids is None:
+            return Agency.objects.all()
+        return Agency.objects.filter(pk__in=self.visible_ids)
 
     def statistics(self, year: int) -> dict[str, Any]:
         if self.agency is not None:
@@ -161,6 +176,58 @@ def grounds_missing(user: Any, scope: Scope) -> tuple[int, list[Case]]:
     ids = scope.ids()
     queryset = queryset if ids is None else queryset.filter(agency_id__in=ids)
     return queryset.count(), list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
+
+
+def _indent(level: int) -> str:
+    """A sub-agency's place under the scope's agency, as text (the CSP allows no inline style)."""
+    return "\u3000" * (level - 1) + "└ " if level > 0 else ""
+
+
+def agency_table(scope: Scope, year: int, page_number: Any) -> Page[Any] | None:
+    """The year's figures per agency in scope, a page of AGENCIES_SHOWN agencies at a time.
+
+    Four queries whatever the number of agencies: the count and the page of agencies
+    (tree order: a body before the bureaus under it), the page's bucket counts grouped by
+    agency, and its court hearings grouped by agency. None for a single agency.
+    """
+    agencies = scope.agencies()
+    if agencies is None:
+        return None
+    rows = agencies.order_by("path", "code").only("id", "name", "code", "path")
+    page = Paginator(rows, AGENCIES_SHOWN).get_page(page_number)
+    if page.paginator.count <= 1:
+        return None
+    ids = [agency.pk for agency in page]
+    buckets = bucket_filters(year)
+    counts = {
+        row["agency_id"]: row
+        for row in handled_cases(year, ids).values("agency_id").annotate(
+            total=Count("id"), upheld=Count("id", filter=buckets["upheld"]),
+            corrected=Count("id", filter=buckets["corrected"]), pending=Count("id", filter=buckets["pending"]),
+        )
+    }
+    court = Q(kind=HearingKind.COURT, case__kind=Kind.LITIGATION)
+    hearings = {
+        row["case__agency_id"]: row
+        for row in held_hearings(year, ids).values("case__agency_id").annotate(
+            held=Count("id", filter=court), appeared=Count("id", filter=court & Q(bureau_appeared=True)),
+        )
+    }
+    empty = {"total": 0, "upheld": 0, "corrected": 0, "pending": 0}
+    depth = scope.agency.path.count("/") if scope.agency is not None else 2
+    page.object_list = [
+        {
+            "agency": agency,
+            "indent": _indent(agency.path.count("/") - depth),
+            **{key: counts.get(agency.pk, empty)[key] for key in empty},
+            "court": rate_card("court_appearance", {
+                "numerator": hearings.get(agency.pk, {}).get("appeared", 0),
+                "denominator": hearings.get(agency.pk, {}).get("held", 0),
+            }),
+        }
+        for agency in page
+    ]
+    return page
 
 
 def trend(scope: Scope, year: int) -> list[dict[str, Any]]:

@@ -95,6 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "hearings": board.upcoming_hearings(request.user, scope),
         "nobody_attended": board.nobody_attended(request.user, scope, year),
+        "agency_table": board.agency_table(scope, year, request.GET.get("agencies_page")),
         "paragraph": board.paragraph(figures),
         "chart_data": board.charts(figures, trend),
         "query": request.GET.urlencode(),
