@@ -167,6 +167,10 @@ class Case(ConstraintErrorsOnFields):
             models.Index(fields=["agency", "received_on"], name="case_agency_received_idx"),
             models.Index(fields=["agency", "concluded_on"], name="case_agency_concluded_idx"),
             models.Index(fields=["status"], name="case_status_idx"),
+            # The lists' default order (-received_on, -id) over the active cases: a national or
+            # provincial list walks it and stops after one page (issue 17, docs/api.md).
+            models.Index(fields=["received_on", "id"], condition=Q(archived_at__isnull=True),
+                         name="case_active_received_idx"),
         ]
         constraints = [
             models.CheckConstraint(

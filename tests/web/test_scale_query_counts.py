@@ -58,6 +58,23 @@ def test_the_case_list_shows_200_rows_in_the_same_at_most_6_queries_as_1(agency,
     assert one <= 6
 
 
+def test_a_national_administrators_case_list_shows_200_rows_in_the_queries_of_1(agency, staff):
+    """The count is capped for administrators (cases/api/pagination.py): no extra query below the cap."""
+    admin = member(AgencyFactory(), Role.ADMIN)
+    client = APIClient()
+    client.force_authenticate(admin)
+    add_cases(agency, staff, 1)
+    client.get("/api/cases/")
+
+    def page(size: int):
+        return lambda: client.get("/api/cases/", {"page_size": size})
+
+    one = queries(page(1))
+    add_cases(agency, staff, 199)
+    assert queries(page(200)) == one <= 6
+    assert set(client.get("/api/cases/").json()) == {"count", "next", "previous", "results"}
+
+
 def tree(children: int):
     """A supervising body with ``children`` bureaus under it, each with one case."""
     root = AgencyFactory()

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.api.pagination import CappedCountPaginator, reads_several_agencies
 from cases.ledger.workbook import ledger_export
 from cases.permissions import can_import, writable_agency_ids
 from cases.services.calendar import workday_calendar
-from cases.web.ledger import DEFAULT_SORT, PAGE_SIZE, LedgerFilterForm, ledger_heading, ledger_queryset
+from cases.web.ledger import PAGE_SIZE, LedgerFilterForm, default_sort, ledger_heading, ledger_queryset
 from cases.web.views.common import is_htmx
 from casetracker.calendar import WorkdayCalendar
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered(request: HttpRequest, calendar: WorkdayCalendar | None = None) -> tuple[LedgerFilterForm, object]:
+def _filtered(
+    request: HttpRequest, calendar: WorkdayCalendar | None = None, wide: bool = False
+) -> tuple[LedgerFilterForm, object]:
     form = LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
     calendar = calendar or workday_calendar()
-    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=calendar)
+    cases = ledger_queryset(request.user, filters, today=timezone.localdate(), calendar=calendar, wide=wide)
     return form, cases
 
 
@@ -32,13 +34,16 @@ def _filtered(request: HttpRequest, calendar: WorkdayCalendar | None = None) -> 
 def case_list(request: HttpRequest) -> HttpResponse:
     # One calendar for the urgency levels and the days-left tags (no per-row fingerprint queries).
     calendar = workday_calendar()
-    form, cases = _filtered(request, calendar)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Several agencies (a city, a province, the nation): newest first and a count capped at
+    # 10,000 (cases/api/pagination.py), so the first page does not cost a million rows.
+    wide = reads_several_agencies(request.user)
+    form, cases = _filtered(request, calendar, wide)
+    page = CappedCountPaginator(cases, PAGE_SIZE, wide=lambda: wide).get_page(request.GET.get("page"))
     writable = writable_agency_ids(request.user)
     context = {
         "form": form,
         "page": page,
-        "default_sort": DEFAULT_SORT,
+        "default_sort": default_sort(wide),
         "can_create": writable is None or bool(writable),
         "can_import": _can_import(request),
         "export_query": request.GET.urlencode(),
