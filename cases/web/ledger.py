@@ -26,6 +26,8 @@ from cases.querysets.cases import CaseQuerySet
 from casetracker.calendar import WorkdayCalendar
 
 PAGE_SIZE = 50
+# Above this many readable agencies the ledger's agency and handler filters stop being lists.
+MANY_AGENCIES = 100
 
 # Public sort keys (the `sort` query parameter, "-" for descending) -> model fields.
 SORTS: dict[str, str] = {
@@ -81,9 +83,22 @@ class LedgerFilterForm(forms.Form):
             get_user_model().objects.filter(membership__agency__in=agencies).order_by("last_name", "first_name")
         )
         self.fields["handler"].label_from_instance = person_name
-        self.show_agency = agencies.count() > 1
+        count = agencies.count()
+        self.show_agency = count > 1
         if not self.show_agency:
             del self.fields["agency"]
+        elif count > MANY_AGENCIES:
+            self._narrow_choices()
+
+    def _narrow_choices(self) -> None:
+        """A province or the nation (thousands of agencies and people): the agency is typed as
+        its code, and the handler list holds the chosen agency's people only, so the page does
+        not render a <select> of every person of every agency (issue 17)."""
+        self.fields["agency"].widget = forms.TextInput(attrs={"placeholder": _("机关代码")})
+        code = self.data.get("agency", "") if self.is_bound else ""
+        handlers = self.fields["handler"].queryset
+        self.fields["handler"].queryset = handlers.filter(membership__agency__code=code) if code else handlers.none()
+        self.fields["handler"].help_text = _("先填写机关代码")
 
     def filters(self) -> dict[str, Any]:
         """The valid filters (invalid ones are reported by the form and left out)."""

@@ -78,3 +78,19 @@ def test_the_ledger_shows_a_capped_count_with_a_plus_to_a_province_and_the_exact
     response = client.get(reverse("case-list"))
     assert not response.context["page"].paginator.capped
     assert response.context["page"].paginator.count == CAP + 3
+
+
+def test_a_ledger_over_many_agencies_types_the_agency_and_lists_only_its_people(client, agency, staff, province,
+                                                                                 monkeypatch):
+    from cases.web import ledger
+
+    monkeypatch.setattr(ledger, "MANY_AGENCIES", 1)
+    client.force_login(member(province, Role.LEADER))
+    form = client.get(reverse("case-list")).context["form"]
+    assert form.fields["agency"].widget.input_type == "text"
+    assert not form.fields["handler"].queryset.exists()
+
+    CaseFactory(agency=agency).handlers.set([staff])
+    response = client.get(reverse("case-list"), {"agency": agency.code, "handler": staff.pk})
+    assert list(response.context["form"].fields["handler"].queryset) == [staff]
+    assert response.context["page"].paginator.count == 1
