@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= demo-2021
 export PORT
 
-.PHONY: run test setup migrate seed lint typecheck check bench clean
+.PHONY: run test setup migrate seed lint typecheck check bench bench-pg clean
 
 # Re-install only when the requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -56,3 +56,8 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) var test-output
+
+## make bench-pg: issue 17's table on PostgreSQL (CASES=20000 for a quick run; DATABASE_URL to change the database).
+CASES ?= 1000000
+bench-pg: setup
+	$(BIN)/python bench/pg.py --cases $(CASES)

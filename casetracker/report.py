@@ -16,6 +16,7 @@ with at most one decimal; an empty denominator gives `rate: null` and "—".
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -475,3 +476,45 @@ __all__ = [
     "text_en",
     "text_zh",
 ]
+
+
+def figures_dicts_sum(
+    *, year: int, agency: str | None, parts: Iterable[Mapping[str, Any]], subjects: Iterable[str]
+) -> YearFigures:
+    """``figures_sum`` over the stored JSON objects (``as_dict()``) themselves: the same sums
+    without building a YearFigures per part (issue 17). Parts written by the same version of
+    ``as_dict`` have their numbers in the same order, so each group is summed column by column
+    (``zip``, ``sum``: C loops); a part of another shape is added key by key."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    total = 0
+    for data in parts:
+        total += int(data["total"])
+        groups["buckets", ""].append(data["buckets"])
+        for name in ("by_kind", "by_subject"):
+            for key, counts in data.get(name, {}).items():
+                groups[name, key].append(counts)
+        for key, rate in data.get("rates", {}).items():  # the stored "rate" itself is not summed
+            groups["rates", key].append({"numerator": rate["numerator"], "denominator": rate["denominator"]})
+        for name in ("grounds", "follow_ups", "corrective_actions"):
+            if data.get(name):
+                groups[name, ""].append(data[name])
+
+    def added(dicts: list[Mapping[str, Any]]) -> dict[str, Any]:
+        if not dicts:
+            return {}
+        keys = tuple(dicts[0])
+        if all(tuple(d) == keys for d in dicts):
+            return dict(zip(keys, map(sum, zip(*(d.values() for d in dicts), strict=True)), strict=True))
+        sums: Counter[str] = Counter()
+        for d in dicts:
+            sums.update(d)
+        return dict(sums)
+
+    summed = {
+        "year": year, "agency": agency, "total": total, "buckets": added(groups["buckets", ""]),
+        "by_kind": {kind: {"total": 0, **added(groups["by_kind", kind])} for kind in KIND_KEYS},
+        "by_subject": {code: {"total": 0, **added(groups["by_subject", code])} for code in subjects},
+        "rates": {key: {"numerator": 0, "denominator": 0, **added(groups["rates", key])} for key in RATE_KEYS},
+        **{name: added(groups[name, ""]) for name in ("grounds", "follow_ups", "corrective_actions")},
+    }
+    return YearFigures.from_dict(summed)

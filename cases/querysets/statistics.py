@@ -30,7 +30,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
-from casetracker.report import BUCKET_KEYS, GROUND_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_sum
+from casetracker.report import BUCKET_KEYS, GROUND_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_dicts_sum
 
 if TYPE_CHECKING:
     from cases.models import Agency
@@ -113,9 +113,8 @@ def held_hearings(year: int, ids: Any) -> QuerySet[Any]:
     return (qs if ids is None else qs.filter(case__agency_id__in=ids)).order_by()
 
 
-def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
-    """D4 attendance: hearings held (status held) whose Beijing-time date falls in the year."""
-    qs = held_hearings(year, ids)
+def hearing_counts() -> dict[str, Count]:
+    """D4's counts over held hearings (court hearings of litigation, 听证 of reconsiderations)."""
     counts: dict[str, Count] = {}
     # Court hearings of litigation, reconsideration hearings (听证, ARL 51) of reconsiderations.
     pairs = (("court", HearingKind.COURT, Kind.LITIGATION), ("hearing", HearingKind.RECONSIDERATION, Kind.RECONSIDERATION))
@@ -127,13 +126,21 @@ def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
         counts[f"{prefix}_leader_cases"] = Count(
             "case", filter=held & Q(responsible_person__isnull=False), distinct=True
         )
-    row = qs.aggregate(**counts)
+    return counts
+
+
+def hearing_rates_of(row: dict[str, Any]) -> dict[str, Rate]:
     return {
         "court_appearance": Rate(row["court_appeared"], row["court_held"]),
         "leader_appearance": Rate(row["court_leader_cases"], row["court_cases"]),
         "hearing_appearance": Rate(row["hearing_appeared"], row["hearing_held"]),
         "hearing_leader_appearance": Rate(row["hearing_leader_cases"], row["hearing_cases"]),
     }
+
+
+def _hearing_rates(year: int, ids: Any) -> dict[str, Rate]:
+    """D4 attendance: hearings held (status held) whose Beijing-time date falls in the year."""
+    return hearing_rates_of(held_hearings(year, ids).aggregate(**hearing_counts()))
 
 
 def _scoped(qs: QuerySet[Any], ids: Any, field: str = "agency_id") -> QuerySet[Any]:
@@ -216,7 +223,7 @@ def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigure
 
     Each agency's latest numbered ``YearlyReport`` of the year (the 1 January ``year_end``
     row, or a later regeneration) holds its own figures; a supervising body's roll-up is
-    their sum (``casetracker.report.figures_sum``): one query over a few thousand rows
+    their sum (``casetracker.report.figures_dicts_sum``): one query over a few thousand rows
     instead of aggregating every case. None when the year is not closed (Beijing time) or
     an agency in scope has no frozen row (docs/statistics.md, "Frozen or live").
     """
@@ -241,8 +248,7 @@ def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigure
         latest.setdefault(agency_id, figures)
     if set(latest) != wanted:
         return None
-    parts = [YearFigures.from_dict(figures) for figures in latest.values()]
-    return figures_sum(year=year, agency=label, parts=parts, subjects=Subject.values)
+    return figures_dicts_sum(year=year, agency=label, parts=latest.values(), subjects=Subject.values)
 
 
 def yearly_statistics(
