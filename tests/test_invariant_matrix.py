@@ -2,7 +2,8 @@
 
 Each row of the matrix is one broken write (issues 10, 11, 12). It is tried as a
 plain service call (the shell, the importer, the admin's save path all end there),
-through the API and through the page's form. Each must refuse it on the same field
+through the API and through the page's form, and where the admin offers the write,
+through the admin's form too. Each must refuse it on the same field
 with the service's message and leave the database as it was. Where a form only
 offers valid choices (a picker of the agency's own people, the hearing kinds the
 case allows), the form refuses the value as an invalid choice: that is the UX
@@ -107,6 +108,8 @@ class Row:
     form_field: str = ""
     form_message: str = ""
     by_admin: bool = False  # staff of the agency cannot even name the value through the API
+    # The admin's add/change form (its saves call the same service), where the admin offers the write.
+    admin: Callable[[World, Any], Any] | None = None
 
 
 def _create_case(**changes: Any) -> tuple[Callable, Callable, Callable]:
@@ -132,6 +135,21 @@ def _create_case(**changes: Any) -> tuple[Callable, Callable, Callable]:
         return client.post(reverse("case-create"), body)
 
     return service, api, form
+
+
+def _admin_add_case(**changes: Any) -> Callable[[World, Any], Any]:
+    """The case through the admin's add form (no inline rows)."""
+    fields = {**NEW_CASE, **changes}
+
+    def admin_form(w: World, client: Any) -> Any:
+        body = _form_case({k: v for k, v in fields.items() if k != "handlers"}) | {"agency": w.agency.pk}
+        if fields.get("handlers"):
+            body["handlers"] = [u.pk for u in fields["handlers"](w)]
+        for inline in ("hearings", "deadlines", "documents"):
+            body |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
+        return client.post(reverse("admin:cases_case_add"), body)
+
+    return admin_form
 
 
 def _new_cases(w: World) -> int:
@@ -217,7 +235,8 @@ def _case_rows() -> list[Row]:
         Row("a lawsuit without an instance", "litigation_instance", "行政诉讼案件必须填写审级",
             *_create_case(litigation_instance=""), saved=_new_cases, api_field="instance"),
         Row("a handler of another agency", "handlers", "承办人必须是该机关的工作人员",
-            *_create_case(handlers=lambda w: [w.stranger]), saved=_new_cases, by_admin=True),
+            *_create_case(handlers=lambda w: [w.stranger]), saved=_new_cases, by_admin=True,
+            admin=_admin_add_case(handlers=lambda w: [w.stranger])),
     ]
     # A first instance cannot follow a second instance that was not remanded.
     def backward_service(w: World) -> Any:
@@ -352,6 +371,25 @@ def test_the_form_refuses_it_with_the_same_message_and_saves_nothing(world, row,
     errors = response.context["form"].errors.get(row.form_field or row.field, [])
     expected = "有效的选项" if row.form_message == CHOICE else (row.form_message or row.message)
     assert any(expected in m or "valid choice" in m for m in errors), response.context["form"].errors
+    assert row.saved(world) == before
+
+
+ADMIN_ROWS = [row for row in ROWS if row.admin is not None]
+
+
+@pytest.mark.parametrize("row", ADMIN_ROWS, ids=[row.name for row in ADMIN_ROWS])
+def test_the_admin_refuses_it_with_the_same_message_and_saves_nothing(world, row, client):
+    from django.contrib.auth.models import Permission
+
+    world.admin.is_staff = True
+    world.admin.save(update_fields=["is_staff"])
+    world.admin.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
+    client.force_login(world.admin)
+    before = row.saved(world)
+    response = row.admin(world, client)
+    assert response.status_code == 200, "the admin form comes back with its errors (no redirect)"
+    errors = response.context["adminform"].form.errors.get(row.field, [])
+    assert any(row.message in m for m in errors), response.context["adminform"].form.errors
     assert row.saved(world) == before
 
 

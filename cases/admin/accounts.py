@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.admin.common import AgencyScopedAdmin, ScopedPickers, scoped_users
 from cases.admin.site import site
 from cases.models import Agency, Membership
-from cases.permissions import is_admin, visible_agency_ids
+from cases.permissions import is_admin
 from cases.services.accounts import agency_save, membership_save, user_save, user_text_check
 
 User = get_user_model()
@@ -36,7 +36,6 @@ class AdministratorWritesAdmin(AgencyScopedAdmin):
 
 @admin.register(Agency, site=site)
 class AgencyAdmin(AdministratorWritesAdmin):
-    agency_path = "id"
     list_display = ("name", "code", "parent")
     search_fields = ("name", "code")
 
@@ -90,7 +89,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Administrators see everyone, including accounts not yet placed in an agency.
-        return super().get_queryset(request) if visible_agency_ids(request.user) is None else scoped_users(request.user)
+        return super().get_queryset(request) if is_admin(request.user) else scoped_users(request.user)
 
     @admin.display(description=_("机关"))
     def agency_code(self, obj: Any) -> str:

@@ -16,7 +16,6 @@ from cases.admin.deadlines import DeadlineInline
 from cases.admin.site import site
 from cases.choices import HearingStatus
 from cases.models import Agency, Case, Document, Hearing, Membership
-from cases.permissions import writable_agency_ids
 from cases.services.cases import EDITABLE_FIELDS, case_archive, case_create, case_update, case_validate
 from cases.services.documents import document_upload
 from cases.services.hearings import hearing_reschedule, hearing_schedule
@@ -90,8 +89,7 @@ class CaseAdmin(AgencyScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "agency":
-            ids = writable_agency_ids(request.user)
-            kwargs["queryset"] = Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
+            kwargs["queryset"] = Agency.objects.writable_by(request.user)
         elif db_field.name == "previous":
             kwargs["queryset"] = Case.objects.for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -167,7 +165,6 @@ class HearingAdmin(AgencyScopedAdmin):
     """Schedules and reschedules through the services; attendance is recorded on the case page (D7)."""
 
     form = HearingAdminForm
-    agency_path = "case__agency"
     list_display = ("case", "kind", "scheduled_at", "status", "bureau_appeared", person_column("responsible_person", _("出庭负责人")),
                     "lawyer_names")
     list_filter = ("kind", "status", "bureau_appeared", "case__agency")
@@ -215,7 +212,6 @@ class HearingAdmin(AgencyScopedAdmin):
 class DocumentAdmin(AgencyScopedAdmin):
     """Adds a document through document_upload (type, size, permission); a stored one is only viewed."""
 
-    agency_path = "case__agency"
     list_display = ("title", "case", "uploaded_at", person_column("uploaded_by", _("上传人")))
     search_fields = ("title", "case__number")
     list_select_related = ("case", "uploaded_by")

@@ -30,7 +30,6 @@ class ReadOnlyHistoryAdmin(AgencyScopedAdmin):
 
 @admin.register(EvidenceItem, site=site)
 class EvidenceItemAdmin(ReadOnlyHistoryAdmin):
-    agency_path = "case__agency"
     list_display = ["case", "group", "position", "name", "source", "pages", "original", "submission"]
     list_filter = ["group", "original"]
     search_fields = ["name", "case__number"]
@@ -39,7 +38,6 @@ class EvidenceItemAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(EvidenceSubmission, site=site)
 class EvidenceSubmissionAdmin(ReadOnlyHistoryAdmin):
-    agency_path = "case__agency"
     list_display = ["case", "submitted_on", "supplementary", "due_on", "late", "items_count"]
     list_filter = ["late", "supplementary"]
     search_fields = ["case__number"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.admin.common import ReadOnlyScopedAdmin, person_column
 from cases.admin.site import site
+from cases.models import Agency, Membership
 from cases.models.reminders import DeliveryStatus, Notification, ReminderDelivery
 from cases.permissions import is_admin
 from cases.services.reminder_outbox import deliveries_retry
@@ -48,6 +49,10 @@ class ReminderDeliveryAdmin(ReadOnlyScopedAdmin):
     readonly_fields = [f.name for f in ReminderDelivery._meta.fields]
     actions = ["send_again"]
 
+    def scope(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        # A delivery belongs to a person; it is seen with the agency it was sent for.
+        return queryset.filter(agency__in=Agency.objects.for_user(user))
+
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if not is_admin(request.user):
@@ -75,10 +80,13 @@ class ReadFilter(admin.SimpleListFilter):
 
 @admin.register(Notification, site=site)
 class NotificationAdmin(ReadOnlyScopedAdmin):
-    agency_path = "recipient__membership__agency"
     list_display = ("created_at", person_column("recipient", _("接收人")), "title", "read_at")
     list_filter = (ReadFilter, "created_at")
     search_fields = ("title", "body", "recipient__username", "recipient__last_name")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def scope(self, queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        # A notification belongs to its recipient; it is seen with the recipient's membership.
+        return queryset.filter(recipient__membership__in=Membership.objects.for_user(user))
