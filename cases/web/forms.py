@@ -65,6 +65,21 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class PeopleCheckboxes(forms.CheckboxSelectMultiple):
+    """Ticked people; each carries the agency they belong to, so app.js can show the chosen agency's only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency_of: dict[str, int] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        agency = self.agency_of.get(str(value))
+        if agency is not None:
+            option["attrs"]["data-agency"] = agency
+        return option
+
+
 class VersionedForm(forms.Form):
     """Carries the version the user saw, so a concurrent edit is refused, not overwritten."""
 
@@ -76,7 +91,7 @@ class CaseForm(forms.ModelForm):
 
     agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), required=False)
     handlers = PeopleChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
-                                 widget=forms.CheckboxSelectMultiple)
+                                 widget=PeopleCheckboxes)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -119,6 +134,9 @@ class CaseForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self._offer_the_author_as_handler(user, scope)
+        if "agency" in self.fields:  # several agencies: each person is shown under their own
+            members = Membership.objects.filter(agency_id__in=scope).values_list("user_id", "agency_id")
+            self.fields["handlers"].widget.agency_of = {str(u): a for u, a in members}
         for kind, names in KIND_FIELDS.items():
             for name in names:
                 self.fields[name].widget.attrs["data-only-for-kind"] = kind

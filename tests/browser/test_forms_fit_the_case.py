@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases.choices import HearingStatus, LeaderRank, Role
 from cases.models import Hearing
 from tests.browser.conftest import log_in
-from tests.factories import AgencyFactory, CaseFactory, HearingFactory, member
+from tests.factories import AgencyFactory, CaseFactory, HearingFactory, UserFactory, member
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -102,6 +102,22 @@ def test_the_handler_list_starts_with_the_author_ticked_and_filters_by_name(page
 
     page.fill('[data-choice-filter="id_handlers"]', "")
     assert handlers.get_by_text("张三").is_visible()
+
+
+def test_an_administrator_sees_the_handlers_of_the_agency_chosen(page_in, office):
+    agency, _ = office
+    other = AgencyFactory(code="hezhou-hrss", name="贺州市人力资源和社会保障局")
+    member(other, Role.STAFF, username="staff2", last_name="陈", first_name="芳")
+    UserFactory(username="root", is_superuser=True, is_staff=True)
+    page = page_in
+    log_in(page, "root", "pw-for-tests")
+    page.goto("/cases/new/")
+    handlers = page.locator('[data-field="handlers"]')
+
+    page.select_option("#id_agency", str(other.pk))
+    assert handlers.get_by_text("陈芳").is_visible() and not handlers.get_by_text("王建国").is_visible()
+    page.select_option("#id_agency", str(agency.pk))
+    assert handlers.get_by_text("王建国").is_visible() and not handlers.get_by_text("陈芳").is_visible()
 
 
 def test_the_outcome_list_follows_the_law_in_force_on_the_conclusion_date(page_in, office):

@@ -90,6 +90,15 @@ def test_an_administrator_outside_the_agency_is_not_offered_as_the_handler(agenc
     assert not form.fields["handlers"].initial
 
 
+def test_an_administrator_choosing_among_agencies_sees_each_persons_agency_on_the_handler_list(agency, staff):
+    other = member(None, Role.STAFF, username="elsewhere")
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    form = CaseForm(user=admin, instance=Case())
+    agency_of = {str(o.data["value"]): o.data["attrs"].get("data-agency") for o in form["handlers"].subwidgets}
+    assert agency_of[str(staff.pk)] == agency.pk
+    assert agency_of[str(other.pk)] == other.membership.agency_id
+
+
 def test_handlers_are_ticked_in_a_list_with_a_filter_box_not_a_ctrl_click_select(staff_client, staff, agency):
     member(agency, Role.STAFF, username="wang", last_name="王", first_name="建国")
     page = staff_client.get(reverse("case-create")).content.decode()

@@ -56,15 +56,27 @@
   }
 
   // A list of checkboxes with a filter box: typing hides the people whose name does not match;
-  // the ones already ticked stay in sight.
-  function filterChoices(box) {
-    var list = document.getElementById(box.getAttribute("data-choice-filter"));
-    if (!list) { return; }
-    var words = box.value.trim().toLowerCase();
+  // the ones already ticked stay in sight. On a form with an agency select, only that agency's
+  // people are shown (and those of another agency are unticked: the service would refuse them).
+  function filterChoices(list) {
+    var box = document.querySelector('[data-choice-filter="' + list.id + '"]');
+    var agency = document.getElementById("id_agency");
+    var words = box ? box.value.trim().toLowerCase() : "";
     Array.prototype.forEach.call(list.querySelectorAll("label"), function (label) {
       var input = label.querySelector("input");
+      var item = label.parentElement === list ? label : label.parentElement;
+      var elsewhere = Boolean(agency && agency.value && input && input.hasAttribute("data-agency") &&
+                              input.getAttribute("data-agency") !== agency.value);
+      if (elsewhere && input.checked) { input.checked = false; }
       var match = !words || label.textContent.toLowerCase().indexOf(words) !== -1;
-      (label.parentElement === list ? label : label.parentElement).hidden = !match && !(input && input.checked);
+      item.hidden = elsewhere || (!match && !(input && input.checked));
+    });
+  }
+
+  function filterAllChoices() {
+    each("[data-choice-filter]", function (box) {
+      var list = document.getElementById(box.getAttribute("data-choice-filter"));
+      if (list) { filterChoices(list); }
     });
   }
 
@@ -101,11 +113,15 @@
   document.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-autosubmit") && event.target.form) { event.target.form.submit(); }
     if (event.target.id === "id_kind") { syncKind(); }
+    if (event.target.id === "id_agency") { filterAllChoices(); }
     if (event.target.id === "id_concluded_on") { syncOutcomes(); }
     if (event.target.name === "attendance") { syncAttendance(); }
   });
   document.addEventListener("input", function (event) {
-    if (event.target.hasAttribute("data-choice-filter")) { filterChoices(event.target); }
+    if (event.target.hasAttribute("data-choice-filter")) {
+      var list = document.getElementById(event.target.getAttribute("data-choice-filter"));
+      if (list) { filterChoices(list); }
+    }
     if (event.target.id === "id_concluded_on") { syncOutcomes(); }
   });
   document.addEventListener("keydown", function (event) {
@@ -114,6 +130,7 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     each("[data-choice-filter]", function (box) { box.hidden = false; });
+    filterAllChoices();
     syncKind();
     syncOutcomes();
     syncAttendance();
