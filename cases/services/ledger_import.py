@@ -3,19 +3,22 @@
     ledger_import(agency=..., by=..., file=..., filename=..., dry_run=False) -> ImportResult
 
 The key of a case is agency + 案号 + 审理机关 (the case's uniqueness rule), with 案号
-brackets and spaces compared loosely. A new row is created with case_create (then
-concluded, suspended, its hearings scheduled and recorded by their services), a row
-whose cells differ is updated with case_update and a history reason naming the file,
-a row that matches is left alone, so importing the same file twice changes nothing.
+brackets and spaces compared loosely. New rows are created 500 at a time by the batch
+form of the services (cases/services/case_batch.py: case_create's, case_conclude's and
+the hearing services' checks on in-memory rows, then bulk writes); a row whose cells
+differ is updated with case_update and a history reason naming the file; a row that
+matches is left alone, so importing the same file twice changes nothing. A suspended
+new case, and a batch the database refuses, take the single-row services.
 
-The whole file runs in one transaction; each row in a savepoint, so one row's error
-does not hide the next row's. Any error, or a dry run, rolls everything back: the dry
-run is the real import, undone, so it reports exactly what the import would.
+The whole file runs in one transaction; every row is checked (single-row writes each in
+a savepoint), so one row's error does not hide the next row's. Any error, or a dry run,
+rolls everything back: the dry run is the real import, undone, so it reports exactly
+what the import would. The sheets are streamed: memory holds a chunk of rows and each
+row's key, not the file (docs/ledger-import.md).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,34 +29,28 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import DeadlineStatus, HearingKind, HearingStatus, Kind, Status
-from cases.ledger.columns import CASE_COLUMNS, HEARING_COLUMNS, HEARING_SHEET, Column
+from cases.choices import DeadlineStatus, Kind, Status
+from cases.ledger.columns import CASE_COLUMNS, HEARING_SHEET, Column
 from cases.ledger.parse import ParsedRow, People, RowError, parse_row
 from cases.ledger.reader import Sheet, WorkbookRefused, read_ledger
-from cases.models import Agency, Case, Hearing
+from cases.models import Agency, Case
 from cases.permissions import can_import
 from cases.services import cases as case_services
-from cases.services import hearings as hearing_services
-from cases.services.case_batch import NewCase, NewHearing, cases_create_many, hearings_create_many
+from cases.services.case_batch import NewCase, cases_create_many
 from cases.services.deadlines import deadline_complete
+from cases.services.ledger_hearings import CHUNK, HearingRows, _key
 from cases.services.lookups import AgencyLookups
-from casetracker.ledger_values import normalize_label, normalize_number
+from casetracker.ledger_values import normalize_number
 
 Progress = Callable[[int, int], None]
 
 _CASE_COLUMN = {column.key: column for column in CASE_COLUMNS}
-_HEARING_COLUMN = {column.key: column for column in HEARING_COLUMNS}
 # Service error keys that are not a column of their own -> the column people should look at.
 _CASE_FIELD_COLUMN = {
     "status": "outcome", "number_year": "number", "litigation_instance": "litigation_instance",
     "handlers": "handlers", "reason": "notes",
 }
-_HEARING_FIELD_COLUMN = {
-    "bureau_appeared": "staff", "absence_proof": "absence_reason", "case": "number",
-}
 _STATUS_KEYS = ("outcome", "concluded_on", "act_changed", "suspended_on")
-# Rows read, checked and written together: bounds the memory of a pass, whatever the file's size.
-CHUNK = 500
 
 
 @dataclass
@@ -81,10 +78,6 @@ class ImportResult:
 
 class _Abort(Exception):
     """Leave the import's transaction (rolling it back) once the result is complete."""
-
-
-def _key(reviewing_body: str, number: str) -> tuple[str, str]:
-    return normalize_label(reviewing_body), normalize_number(number)
 
 
 def _reason(filename: str) -> str:
@@ -151,7 +144,7 @@ class _CaseRow:
     present: set[str]
 
 
-class _Run:
+class _Run(HearingRows):
     """One import: the agency's cases by key, the rows in chain order, the writes through the services."""
 
     def __init__(self, *, agency: Agency, by: Any, reason: str, result: ImportResult,
@@ -174,6 +167,15 @@ class _Run:
         self.done += 1
         if self.progress is not None and (self.done % 200 == 0 or self.done == self.total):
             self.progress(self.done, self.total)
+
+    def _created(self) -> None:
+        self.result.created += 1
+
+    def _changed(self, changed: bool) -> None:
+        if changed:
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
 
     def _error(self, sheet: str, row: int, column: Column | None, message: str) -> None:
         self.result.errors.append(RowError(sheet, row, column.header if column else "", message))
@@ -467,186 +469,6 @@ class _Run:
         elif status["suspended_on"]:
             moves.append("suspend")
         return moves
-
-    # ------------------------------------------------------------------ hearings
-
-    def hearings(self, sheet: Sheet) -> None:
-        present = {column.key for column in sheet.columns.values()}
-        stored = Hearing.objects.filter(case__agency=self.agency, archived_at__isnull=True)
-        self.hearing_keys = {(h.case_id, h.kind, h.scheduled_at): h.pk for h in stored.only("case", "kind", "scheduled_at")}
-        seen: dict[tuple[int, str, dt.datetime], int] = {}
-        chunk: list[ParsedRow] = []
-        for number, cells in sheet.rows():
-            parsed = parse_row(number, cells, self.people)
-            for column, message in parsed.errors:
-                self._error(HEARING_SHEET, number, column, message)
-            if parsed.errors:
-                self._tick()
-                continue
-            chunk.append(parsed)
-            if len(chunk) >= CHUNK:
-                self._apply_hearings(chunk, present, seen)
-                chunk = []
-        self._apply_hearings(chunk, present, seen)
-
-    def _hearing_refused(self, row: int, error: ValidationError) -> None:
-        self._service_errors(HEARING_SHEET, row, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN, "scheduled_at")
-
-    def _apply_hearings(self, chunk: list[ParsedRow], present: set[str],
-                        seen: dict[tuple[int, str, dt.datetime], int]) -> None:
-        """Stored hearings and postponed or cancelled ones one by one; new ones through the batch."""
-        cases = Case.objects.in_bulk({pk for parsed in chunk if (pk := self._hearing_case_pk(parsed.values))})
-        batch: list[NewHearing] = []
-        single: dict[int, tuple[ParsedRow, Case, str, dt.datetime]] = {}
-        for parsed in chunk:
-            try:
-                case, kind, when = self._hearing_target(parsed, cases, seen)
-            except ValidationError as error:
-                self._hearing_refused(parsed.row, error)
-                self._tick()
-                continue
-            new = self._new_hearing(parsed, case, kind, when)
-            if new is None:
-                self._apply_one_hearing(parsed, present, case, kind, when)
-            else:
-                batch.append(new)
-                single[parsed.row] = (parsed, case, kind, when)
-        if not batch:
-            return
-        try:
-            with transaction.atomic():
-                result = hearings_create_many(by=self.by, rows=batch, lookups=self.lookups)
-        except DatabaseError:
-            for item in batch:
-                self._apply_one_hearing(*((single[item.ref][0], present) + single[item.ref][1:]))
-            return
-        for ref, refusal in result.refused.items():
-            self._hearing_refused(ref, refusal)
-            self._tick()
-        for hearing in result.created.values():
-            self.hearing_keys[(hearing.case_id, hearing.kind, hearing.scheduled_at)] = hearing.pk
-            self.result.created += 1
-            self._tick()
-
-    def _hearing_case_pk(self, values: dict[str, Any]) -> int | None:
-        body = values.get("reviewing_body") or ""
-        if body:
-            pk = self.by_key.get(_key(body, values["number"]))
-            candidates = {pk} if pk else set()
-        else:
-            candidates = self.by_number.get(normalize_number(values["number"]), set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
-
-    def _hearing_target(self, parsed: ParsedRow, cases: dict[int, Case],
-                        seen: dict[tuple[int, str, dt.datetime], int]) -> tuple[Case, str, dt.datetime]:
-        """The row's case, kind and time; a row naming no case, or the same hearing twice, is refused."""
-        values = parsed.values
-        pk = self._hearing_case_pk(values)
-        if pk is None:
-            body = values.get("reviewing_body") or ""
-            several = not body and len(self.by_number.get(normalize_number(values["number"]), set())) > 1
-            if several:
-                raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
-            raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
-        case = cases[pk]
-        kind = values.get("kind") or (HearingKind.COURT if case.kind == Kind.LITIGATION else HearingKind.RECONSIDERATION)
-        when = timezone.make_aware(values["scheduled_at"])
-        key = (case.pk, kind, when)
-        if key in seen:
-            raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": seen[key]}})
-        seen[key] = parsed.row
-        return case, kind, when
-
-    def _new_hearing(self, parsed: ParsedRow, case: Case, kind: str, when: dt.datetime) -> NewHearing | None:
-        """A new scheduled or held hearing for the batch; None for a stored, postponed or cancelled one."""
-        values = parsed.values
-        status = values.get("status") or HearingStatus.SCHEDULED
-        if (case.pk, kind, when) in self.hearing_keys or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
-            return None
-        return NewHearing(
-            ref=parsed.row, case=case, scheduled_at=when, kind=kind, place=values.get("place", ""),
-            expected_leader=self._expected_leader(values), notes=values.get("notes", ""),
-            held=status == HearingStatus.HELD, responsible_person=values.get("responsible_person"),
-            staff=values.get("staff") or (), lawyer_names=values.get("lawyer_names", ""),
-            absence_reason=values.get("absence_reason", ""), absence_detail=values.get("absence_detail", ""),
-        )
-
-    def _apply_one_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
-                           when: dt.datetime) -> None:
-        try:
-            with transaction.atomic():
-                self._apply_hearing(parsed, present, case, kind, when)
-        except ValidationError as error:
-            self._hearing_refused(parsed.row, error)
-        self._tick()
-
-    def _apply_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
-                       when: dt.datetime) -> None:
-        values = parsed.values
-        key = (case.pk, kind, when)
-        pk = self.hearing_keys.get(key)
-        if pk is None:
-            hearing = hearing_services.hearing_schedule(
-                case=case, scheduled_at=when, kind=kind, by=self.by, place=values.get("place", ""),
-                expected_leader=self._expected_leader(values), notes=values.get("notes", ""),
-            )
-            self._hearing_status(hearing, values)
-            self.hearing_keys[key] = hearing.pk
-            self.result.created += 1
-            return
-        hearing = Hearing.objects.select_related("case").get(pk=pk)
-        if self._hearing_update(hearing, values, present):
-            self.result.updated += 1
-        else:
-            self.result.unchanged += 1
-
-    @staticmethod
-    def _expected_leader(values: dict[str, Any]) -> Any:
-        leader = values.get("expected_leader")
-        if leader is None and (values.get("status") or HearingStatus.SCHEDULED) == HearingStatus.SCHEDULED:
-            leader = values.get("responsible_person")  # a ledger's 出庭负责人 before the hearing is the one arranged
-        return leader
-
-    def _hearing_status(self, hearing: Hearing, values: dict[str, Any]) -> Hearing:
-        status = values.get("status") or HearingStatus.SCHEDULED
-        if status == HearingStatus.HELD:
-            return hearing_services.hearing_record(
-                hearing=hearing, by=self.by, responsible_person=values.get("responsible_person"),
-                staff=values.get("staff") or (), lawyer_names=values.get("lawyer_names", ""),
-                absence_reason=values.get("absence_reason", ""), absence_detail=values.get("absence_detail", ""),
-                notes=values.get("notes", ""), allow_missing_proof=True,
-            )
-        if status == HearingStatus.POSTPONED:
-            return hearing_services.hearing_postpone(hearing=hearing, by=self.by, reason=self.reason)
-        if status == HearingStatus.CANCELLED:
-            return hearing_services.hearing_cancel(hearing=hearing, by=self.by, reason=self.reason)
-        return hearing
-
-    def _hearing_update(self, hearing: Hearing, values: dict[str, Any], present: set[str]) -> bool:
-        status = (values.get("status") or hearing.status) if "status" in present else hearing.status
-        fields = {
-            "place": values.get("place", hearing.place) if "place" in present else hearing.place,
-            "expected_leader_id": getattr(self._expected_leader(values), "pk", None)
-            if {"expected_leader", "responsible_person"} & present else hearing.expected_leader_id,
-        }
-        attendance_same = (
-            getattr(values.get("responsible_person"), "pk", None) == hearing.responsible_person_id
-            and {u.pk for u in values.get("staff") or ()} == set(hearing.attending_staff.values_list("pk", flat=True))
-            and values.get("lawyer_names", "") == hearing.lawyer_names
-            and values.get("absence_reason", "") == hearing.absence_reason
-            and values.get("absence_detail", "") == hearing.absence_detail
-        )
-        arrangement_same = fields["place"] == hearing.place and fields["expected_leader_id"] == hearing.expected_leader_id
-        if status == hearing.status and arrangement_same and (status != HearingStatus.HELD or attendance_same):
-            return False
-        if not arrangement_same and hearing.status in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
-            hearing = hearing_services.hearing_reschedule(
-                hearing=hearing, by=self.by, place=None if fields["place"] is None else str(fields["place"]),
-                expected_leader=self._expected_leader(values), reason=self.reason,
-            )
-        if status != hearing.status or (status == HearingStatus.HELD and not attendance_same):
-            self._hearing_status(hearing, {**values, "status": status})
-        return True
 
 
 def _differs(current: Any, new: Any) -> bool:
