@@ -1,6 +1,8 @@
 /* Small progressive enhancements; every page works without them. */
 (function () {
   "use strict";
+  // Tells the stylesheet scripts run, so the phone menu may start folded (without them it stays open).
+  document.documentElement.classList.add("js");
 
   function copyText(text, button) {
     var done = function () {
@@ -108,6 +110,21 @@
   // Under the Content-Security-Policy no on*="" attribute runs: these replace them.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  // Phone header: the menu button opens and folds the navigation; Escape folds it and returns to the button.
+  function setMenu(toggle, open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (toggle) { setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true"); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.querySelector('.menu-toggle[aria-expanded="true"]');
+    if (event.key !== "Escape" || !toggle) { return; }
+    setMenu(toggle, false);
+    toggle.focus();
   });
 
   document.addEventListener("change", function (event) {

@@ -39,6 +39,12 @@
   stacked("chart-kind", data.by_kind.categories, data.by_kind.series, true);
   stacked("chart-subject", data.by_subject.categories, data.by_subject.series, true);
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  // Each chart follows its own box (the columns stack on a phone, a card may change width without the
+  // window resizing); browsers without ResizeObserver fall back to the window's resize.
+  if (typeof ResizeObserver !== "undefined") {
+    charts.forEach(function (c) { new ResizeObserver(function () { c.resize(); }).observe(c.getDom()); });
+  } else {
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
   window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
