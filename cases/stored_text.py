@@ -15,21 +15,31 @@ from functools import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-# The patterns the services fill in (cases/services/): keep in step when one is added there.
-PATTERNS = (
-    gettext_noop("结案:%(o)s"), gettext_noop("中止:%(r)s"), gettext_noop("重新打开:%(r)s"),
-    gettext_noop("归档:%(r)s"), gettext_noop("取消归档:%(r)s"), gettext_noop("延期:%(r)s"),
-    gettext_noop("取消:%(r)s"), gettext_noop("整改:%(d)s"), gettext_noop("答复%(t)s %(n)s"),
-    gettext_noop("登记%(t)s"),
+# The patterns the services fill in (cases/services/), each as the msgids it is written from
+# (a conclusion note is 结案:… followed by ;理由:… when grounds were given): keep in step.
+PATTERNS: tuple[tuple[str, ...], ...] = (
+    (gettext_noop("结案:%(o)s"), gettext_noop(";理由:%(g)s")), (gettext_noop("结案:%(o)s"),),
+    (gettext_noop("中止:%(r)s"),), (gettext_noop("重新打开:%(r)s"),), (gettext_noop("归档:%(r)s"),),
+    (gettext_noop("取消归档:%(r)s"),), (gettext_noop("延期:%(r)s"),), (gettext_noop("取消:%(r)s"),),
+    (gettext_noop("整改:%(d)s"),), (gettext_noop("答复%(t)s %(n)s"),), (gettext_noop("登记%(t)s"),),
+    (gettext_noop("按案件事实计算(%(f)s)"),), (gettext_noop("纠错/败诉理由:%(g)s"),),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 @cache
-def _matcher(pattern: str) -> re.Pattern[str]:
-    parts = _PLACEHOLDER.split(pattern)  # text, name, text, name, ..., text
-    regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)" for index, part in enumerate(parts))
+def _matcher(parts: tuple[str, ...]) -> re.Pattern[str]:
+    pieces = _PLACEHOLDER.split("".join(parts))  # text, name, text, name, ..., text
+    regex = "".join(re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)" for index, piece in enumerate(pieces))
     return re.compile(regex, re.DOTALL)
+
+
+def _value(text: str) -> str:
+    """A filled-in part: a label the catalogue knows (维持), a list of them (主要证据不足、超越职权), or as typed."""
+    translated = _(text)
+    if translated != text or "、" not in text:
+        return translated
+    return _("、").join(_(piece) for piece in text.split("、"))
 
 
 def stored_text(text: str) -> str:
@@ -39,8 +49,9 @@ def stored_text(text: str) -> str:
     translated = _(text)
     if translated != text:
         return translated
-    for pattern in PATTERNS:
-        found = _matcher(pattern).fullmatch(text)
+    for parts in PATTERNS:
+        found = _matcher(parts).fullmatch(text)
         if found:
-            return _(pattern) % {name: _(value) for name, value in found.groupdict().items()}
+            values = {name: _value(value) for name, value in found.groupdict().items()}
+            return "".join(_(part) % values for part in parts)
     return text

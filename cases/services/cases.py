@@ -173,11 +173,16 @@ def case_update(
     return case
 
 
+def _outcome_words(outcome: str) -> str:
+    """An outcome as people read it (维持), never its code; an unknown value as given."""
+    return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
+
+
 def _conclusion_errors(case: Case, outcome: str, concluded_on: dt.date, act_changed: bool) -> Errors:
     errors: Errors = {}
     instance = case.litigation_instance or None
     if not outcome_fits(outcome, case.kind, instance):
-        errors["outcome"] = [_("结果“%(o)s”不适用于该类案件。") % {"o": outcome}]
+        errors["outcome"] = [_("结果“%(o)s”不适用于该类案件。") % {"o": _outcome_words(outcome)}]
     elif not outcome_in_force(outcome, case.kind, instance, concluded_on):
         # D10: ALL 1989 Art. 54's 维持判决 ended on 2015-05-01 (ALL 69 判决驳回诉讼请求).
         errors["outcome"] = [_(

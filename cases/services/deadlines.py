@@ -359,6 +359,11 @@ def _sync_one(
     return True
 
 
+def _fact_name(field: str) -> str:
+    """The case fact's name as people read it (收到日期), not its column name."""
+    return str(getattr(Case._meta.get_field(field), "verbose_name", field))
+
+
 def deadline_build(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCalendar) -> tuple[Deadline, str]:
     """The computed deadline a fact calls for, unsaved, and its history reason.
 
@@ -371,7 +376,7 @@ def deadline_build(case: Case, rule: Rule, trigger: Trigger, calendar: WorkdayCa
         case=case, rule=rule.code, rule_version=period.version.code, trigger_on=trigger.day,
         due_on=period.due, provisional=period.provisional, is_bureau_duty=rule.is_bureau_duty,
     )  # fmt: skip
-    return deadline, _("按案件事实计算(%(f)s)") % {"f": trigger.field}
+    return deadline, _("按案件事实计算(%(f)s)") % {"f": _fact_name(trigger.field)}
 
 
 def deadlines_plan(case: Case, staged: list[Staged], calendar: WorkdayCalendar, by: Actor) -> None:

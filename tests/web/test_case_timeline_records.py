@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +19,13 @@ from cases.stored_text import stored_text
 from tests.factories import CaseFactory, member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """LocaleMiddleware leaves an English request's language active in this thread: reset it after each test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=BEIJING)
@@ -97,6 +105,7 @@ def test_the_english_page_shows_the_records_in_english(client, case, wang):
     ("归档:重复登记", "Archived: 重复登记"),
     ("王建国手写的原因", "王建国手写的原因"),
     ("答复检察建议 梧检建〔2025〕3号", "Reply to Procuratorial recommendation 梧检建〔2025〕3号"),
+    ("结案:撤销;理由:主要证据不足、超越职权", "Concluded: Revoked; grounds: Insufficient main evidence, Beyond authority"),
 ])
 def test_it_shows_a_stored_history_note_or_deadline_title_through_the_catalogue(stored, english):
     with translation.override("en"):

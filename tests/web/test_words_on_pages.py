@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
@@ -32,6 +34,13 @@ from casetracker.periods import RULES
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """LocaleMiddleware leaves an English request's language active in this thread: reset it after each test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=BEIJING)
@@ -186,3 +195,22 @@ def test_the_english_pages_still_show_the_recorded_data_as_entered(client, busy_
 def test_the_code_lists_cover_the_examples_of_the_issue():
     assert {"reconsideration_reply", "upheld", str(FollowUpType.OPINION_LETTER)} <= codes()
     assert LAW_CODE.findall("依据 ALL 67") == ["ALL 67"]
+
+
+def test_a_refused_outcome_is_named_by_its_label_not_its_code(agency):
+    staff = member(agency, Role.STAFF, username="s1")
+    case = case_create(agency=agency, by=staff, kind=Kind.RECONSIDERATION, procedure="ordinary",
+                       number="梧政复〔2025〕9号", reviewing_body="梧州市人民政府", applicant="申请人乙",
+                       subject=Subject.OTHER, received_on=dt.date(2025, 8, 20))
+    with pytest.raises(ValidationError) as refused:
+        case_conclude(case=case, by=staff, outcome=Outcome.CLAIMS_DISMISSED, concluded_on=dt.date(2025, 9, 9))
+    assert refused.value.message_dict["outcome"] == ["结果“判决驳回诉讼请求”不适用于该类案件。"]
+
+
+def test_a_computed_deadlines_history_names_the_fact_it_counts_from_not_its_column(agency):
+    staff = member(agency, Role.STAFF, username="s1")
+    case = case_create(agency=agency, by=staff, kind=Kind.RECONSIDERATION, procedure="ordinary",
+                       number="梧政复〔2025〕9号", reviewing_body="梧州市人民政府", applicant="申请人乙",
+                       subject=Subject.OTHER, received_on=dt.date(2025, 8, 20))
+    reply = case.deadlines.get(rule="reconsideration_reply")
+    assert reply.history.earliest("history_date").history_change_reason == "按案件事实计算(收到复议申请书副本/起诉状副本日期)"

@@ -33,6 +33,12 @@ def person(user: Any) -> str:
     return person_name(user)
 
 
+@register.filter
+def stored(text: str | None) -> str:
+    """A note the tracker wrote (案件已结,期限不再适用) in the active language (cases.stored_text)."""
+    return stored_text(text or "")
+
+
 @register.simple_tag
 def deadline_title(rule: str | None, title: str | None) -> str:
     """A deadline's name: its own title, else the statutory rule's title (D9) in the active language."""
