@@ -3,9 +3,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from cases.choices import LeaderRank, Role
 from cases.models import Agency
@@ -47,6 +49,14 @@ def admin_user(agency):
 @pytest.fixture
 def other_staff(other_agency):
     return member(other_agency, Role.STAFF, username="staff2")
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates, never
+    deactivates): reset it, so the next test's services and messages are in the site's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -20,12 +19,6 @@ from tests.factories import CaseFactory, member
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """LocaleMiddleware leaves an English request's language active in this thread: reset it after each test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=BEIJING)

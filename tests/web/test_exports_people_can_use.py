@@ -9,9 +9,7 @@ import io
 import lxml.html
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from cases.exports import live_exports, statistics_xlsx, yearly_report_xlsx
@@ -22,12 +20,6 @@ from tests.factories import CaseFactory, member
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """LocaleMiddleware leaves an English request's language active in this thread: reset it after each test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 TODAY = "2025-09-15 10:00 +0800"
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -35,12 +34,6 @@ from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """LocaleMiddleware leaves an English request's language active in this thread: reset it after each test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TODAY = dt.datetime(2025, 9, 15, 9, 0, tzinfo=BEIJING)
