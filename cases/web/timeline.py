@@ -103,7 +103,7 @@ def _first_records(history: Any) -> list[Any]:
 def _attendance(record: Any) -> str:
     if record.responsible_person_id:
         return _("负责人出庭")
-    return _("我局出庭") if record.bureau_appeared else _("我局未出庭")
+    return _("我局出庭") if record.bureau_appeared else _("我局无人出庭")
 
 
 def file_and_attendance_entries(case: Case) -> list[HistoryEntry]:

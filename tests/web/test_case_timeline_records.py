@@ -80,7 +80,7 @@ def test_it_shows_a_hearing_recorded_without_the_bureau_as_such(client, case, wa
 
     history = page(client, wang, case)["history"]
 
-    assert history[0].reason.endswith("我局未出庭")
+    assert history[0].reason.endswith("我局无人出庭")
 
 
 def test_the_english_page_shows_the_records_in_english(client, case, wang):
