@@ -167,3 +167,16 @@ def test_the_home_case_page_and_dashboard_are_photographed_for_review(chromium, 
         page.screenshot(path=str(screenshot_dir / f"{width}-dashboard.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_ledger_prints_its_table_without_buttons_forms_or_navigation(page, screenshot_dir):
+    _demo()
+
+    log_in(page, "staff", PASSWORD)
+    page.goto("/cases/?year=2021")
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    assert page.locator("table.ledger tbody tr[data-case]").first.is_visible()
+    assert all(not el.is_visible() for el in page.locator("header, nav, form, button, a.button").all())
+    assert page.locator("table.ledger thead").evaluate("el => getComputedStyle(el).display") == "table-header-group"
+    page.pdf(path=str(screenshot_dir / "print-ledger.pdf"), format="A4", landscape=True)
