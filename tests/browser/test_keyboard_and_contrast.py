@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.choices import Role
 from cases.models import Case, Deadline
@@ -116,8 +117,8 @@ def test_a_keyboard_user_filters_the_ledger_and_opens_a_case(page, live_server, 
     _tab_to(page, "#ledger-filters button[type=submit]")
     _assert_focus_is_visible(page)
     page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('q=')")
-    page.wait_for_function("document.querySelectorAll('tr[data-case]').length === 1")
+    page.wait_for_url("**q=**")
+    expect(page.locator("tr[data-case]")).to_have_count(1)  # polled by Playwright, no eval under the CSP
 
     _tab_to(page, f"tr[data-case='{wanted.pk}'] td:first-child > a")
     _assert_focus_is_visible(page)
