@@ -298,7 +298,7 @@ def test_an_imported_concluded_case_keeps_a_history_row_naming_each_step_with_it
     assert (row.status, row.version) == (Status.CONCLUDED, case.version)
     assert [h.user_id for h in row.handlers.all()] == [staff.pk] == [u.pk for u in case.handlers.all()]
     met = case.deadlines.get(rule="litigation_defence")
-    assert met.history.get().history_change_reason == "按案件事实计算(received_on);台账导入的已结案件:期限已届满,视为按期完成"
+    assert met.history.get().history_change_reason == "按案件事实计算(收到复议申请书副本/起诉状副本日期);台账导入的已结案件:期限已届满,视为按期完成"
 
 
 def test_an_imported_held_hearing_keeps_its_attending_staff_in_its_history(agency, staff):
