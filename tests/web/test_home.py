@@ -218,3 +218,10 @@ def test_it_warns_of_a_coming_hearing_on_a_weekend(client, agency, staff):
     hearings = section(home_of(client, staff), "todo-hearings")
 
     assert "2025-09-20 是周末" in hearings
+
+
+def test_the_menu_leads_staff_back_to_todays_work_but_not_a_leader_whose_home_is_the_dashboard(client, staff, leader):
+    client.force_login(staff)
+    assert 'data-testid="nav-home"' in client.get(reverse("case-list")).content.decode()
+    client.force_login(leader)
+    assert 'data-testid="nav-home"' not in client.get(reverse("case-list")).content.decode()
