@@ -77,3 +77,10 @@ def test_the_failed_reminder_report_names_the_recipient_wang_jianguo(wang):
         title, recipient, channel, last_error = "期限提醒", wang, "email", "timeout"
 
     assert "→ 王建国 (" in _line(Row())  # type: ignore[arg-type]
+
+
+def test_the_page_header_names_the_user_through_the_one_helper(client, agency):
+    smith = member(agency, Role.STAFF, username="js", first_name="John", last_name="Smith")
+    client.force_login(smith)
+    assert '<span class="who"' in (html := client.get(reverse("case-list")).content.decode())
+    assert "John Smith</span>" in html  # a Latin name keeps its own order; 王建国 above keeps ours
