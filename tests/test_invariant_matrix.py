@@ -8,6 +8,12 @@ with the service's message and leave the database as it was. Where a form only
 offers valid choices (a picker of the agency's own people, the hearing kinds the
 case allows), the form refuses the value as an invalid choice: that is the UX
 copy, and the row says so.
+
+The admin and the ledger importer (台账导入) are columns of their own for the writes they
+offer: the admin's case add form for every new-case row, the importer for every new-case
+fact a ledger holds. A ledger names handlers by name and only the agency's own people can
+be named there (an outsider's name is "not a member of the agency", before any service
+runs), so the handler row has no importer cell.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from cases.services import cases as case_services
 from cases.services import deadlines as deadline_services
 from cases.services import hearings as hearing_services
 from tests.factories import CaseFactory, HearingFactory, ReconsiderationFactory, member
+from tests.ledger_books import book, lawsuit
 
 TODAY = dt.datetime(2025, 9, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 CHOICE = "choice"  # the form's picker refuses the value before the service sees it
@@ -110,6 +117,8 @@ class Row:
     by_admin: bool = False  # staff of the agency cannot even name the value through the API
     # The admin's add/change form (its saves call the same service), where the admin offers the write.
     admin: Callable[[World, Any], Any] | None = None
+    # The ledger importer (台账导入): the row's cells as a legal officer types them, where a ledger holds the fact.
+    importer: Callable[[World], dict[str, Any]] | None = None
 
 
 def _create_case(**changes: Any) -> tuple[Callable, Callable, Callable]:
@@ -142,7 +151,8 @@ def _admin_add_case(**changes: Any) -> Callable[[World, Any], Any]:
     fields = {**NEW_CASE, **changes}
 
     def admin_form(w: World, client: Any) -> Any:
-        body = _form_case({k: v for k, v in fields.items() if k != "handlers"}) | {"agency": w.agency.pk}
+        values = {k: (v(w) if callable(v) else v) for k, v in fields.items() if k != "handlers"}
+        body = _form_case(values) | {"agency": w.agency.pk}
         if fields.get("handlers"):
             body["handlers"] = [u.pk for u in fields["handlers"](w)]
         for inline in ("hearings", "deadlines", "documents"):
@@ -223,21 +233,30 @@ def _case_rows() -> list[Row]:
         return CaseFactory(agency=w.agency, litigation_instance=Instance.SECOND, number="(2025)桂04行终3号",
                            received_on=dt.date(2025, 5, 1))
 
+    def cells(**changes: str) -> Callable[[World], dict[str, Any]]:
+        return lambda w: lawsuit(NEW_CASE["number"], **{"收到日期": "2025-09-01", **changes})
+
     rows = [
         Row("a case received in the future", "received_on", "不能晚于今天", *_create_case(received_on=dt.date(2025, 9, 16)),
-            saved=_new_cases),
+            saved=_new_cases, admin=_admin_add_case(received_on=dt.date(2025, 9, 16)),
+            importer=cells(收到日期="2025-09-16")),
         Row("a case received before the sane window", "received_on", "必须在 1990 年至",
-            *_create_case(received_on=dt.date(1989, 12, 31)), saved=_new_cases),
+            *_create_case(received_on=dt.date(1989, 12, 31)), saved=_new_cases,
+            admin=_admin_add_case(received_on=dt.date(1989, 12, 31)), importer=cells(收到日期="1989-12-31")),
         Row("an act dated after the case was received", "act_date", "行政行为作出日期不能晚于",
-            *_create_case(act_date=dt.date(2025, 9, 2)), saved=_new_cases),
+            *_create_case(act_date=dt.date(2025, 9, 2)), saved=_new_cases,
+            admin=_admin_add_case(act_date=dt.date(2025, 9, 2)), importer=cells(行为日期="2025-09-02")),
         Row("an act dated in the future", "act_date", "不能晚于",
-            *_create_case(act_date=dt.date(2025, 10, 2), received_on=dt.date(2025, 9, 1)), saved=_new_cases),
+            *_create_case(act_date=dt.date(2025, 10, 2), received_on=dt.date(2025, 9, 1)), saved=_new_cases,
+            admin=_admin_add_case(act_date=dt.date(2025, 10, 2)), importer=cells(行为日期="2025-10-02")),
         Row("a lawsuit without an instance", "litigation_instance", "行政诉讼案件必须填写审级",
-            *_create_case(litigation_instance=""), saved=_new_cases, api_field="instance"),
+            *_create_case(litigation_instance=""), saved=_new_cases, api_field="instance",
+            admin=_admin_add_case(litigation_instance=""), importer=cells(审级="")),
         Row("a handler of another agency", "handlers", "承办人必须是该机关的工作人员",
             *_create_case(handlers=lambda w: [w.stranger]), saved=_new_cases, by_admin=True,
             admin=_admin_add_case(handlers=lambda w: [w.stranger])),
     ]
+
     # A first instance cannot follow a second instance that was not remanded.
     def backward_service(w: World) -> Any:
         return case_services.case_create(agency=w.agency, by=w.staff, **{**NEW_CASE, "previous": second(w)})
@@ -248,8 +267,12 @@ def _case_rows() -> list[Row]:
     def backward_form(w: World, c: Any) -> Any:
         return c.post(reverse("case-create"), _form_case({**NEW_CASE, "previous": second(w)}))
 
+    def backward_cells(w: World) -> dict[str, Any]:
+        return lawsuit(NEW_CASE["number"], 收到日期="2025-09-01", 前序案号=second(w).number)
+
     rows.append(Row("a chain link that runs backward", "previous", "不能接在“行政诉讼二审”之后",
-                    backward_service, backward_api, backward_form, saved=_new_cases))
+                    backward_service, backward_api, backward_form, saved=_new_cases,
+                    admin=_admin_add_case(previous=second), importer=backward_cells))
 
     def linked(w: World) -> Any:
         return Case.objects.get(pk=w.case.pk).previous_id
@@ -407,3 +430,20 @@ def test_the_system_actor_may_write_and_leaves_no_history_user(world):
     case = case_services.case_create(agency=world.agency, by=SYSTEM, **NEW_CASE)
     assert case.history.first().history_user is None
     assert list(case.handlers.all()) == []
+
+
+IMPORTER_ROWS = [row for row in ROWS if row.importer is not None]
+
+
+@pytest.mark.parametrize("row", IMPORTER_ROWS, ids=[row.name for row in IMPORTER_ROWS])
+def test_the_ledger_import_refuses_it_with_the_same_message_and_saves_nothing(world, row):
+    import io
+
+    from cases.services.ledger_import import ledger_import
+
+    cells = row.importer(world)
+    before = row.saved(world)
+    result = ledger_import(agency=world.agency, by=world.staff, file=io.BytesIO(book([cells])), filename="台账.xlsx")
+    assert any(row.message in str(error) for error in result.errors), [str(e) for e in result.errors]
+    assert (result.created, result.updated) == (0, 0)
+    assert row.saved(world) == before
