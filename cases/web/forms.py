@@ -20,7 +20,8 @@ from cases.services.deadlines import simplified_procedure_available
 from cases.services.hearings import hearing_kinds_for
 from cases.uploads import DOCUMENT_TYPES, accept_attribute, allowed_list
 from cases.web.templatetags.casetracker_web import outcome_label, person
-from casetracker.outcomes import outcome_in_force, outcome_in_force_between, outcomes_for
+from casetracker.followups import needs_grounds
+from casetracker.outcomes import WITHDRAWAL_OUTCOMES, outcome_in_force, outcome_in_force_between, outcomes_for
 
 User = get_user_model()
 
@@ -200,6 +201,8 @@ class OutcomeSelect(forms.Select):
         super().__init__(*args, **kwargs)
         self.in_force: dict[str, tuple[Any, Any]] = {}
         self.not_in_force: set[str] = set()
+        self.needs_grounds: set[str] = set()
+        self.withdrawals: set[str] = set()
 
     def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(name, value, *args, **kwargs)
@@ -210,6 +213,11 @@ class OutcomeSelect(forms.Select):
             option["attrs"]["data-in-force-before"] = before.isoformat()
         if str(value) in self.not_in_force:
             option["attrs"].update(hidden=True, disabled=True)
+        # Which of the form's other fields this outcome calls for (app.js shows only those).
+        if str(value) in self.needs_grounds:
+            option["attrs"]["data-needs-grounds"] = "1"
+        if str(value) in self.withdrawals:
+            option["attrs"]["data-withdrawal"] = "1"
         return option
 
 
@@ -239,6 +247,8 @@ class ConcludeForm(VersionedForm):
         widget.in_force = {o.value: outcome_in_force_between(o, case.kind, instance) for o in fitting}
         on = self._conclusion_date()
         widget.not_in_force = {o.value for o in fitting if not outcome_in_force(o, case.kind, instance, on)}
+        widget.needs_grounds = {o.value for o in fitting if needs_grounds(o)}
+        widget.withdrawals = {o.value for o in fitting if o in WITHDRAWAL_OUTCOMES}
         self.fields["decision_number"].initial = case.decision_number
         self.fields["version"].initial = case.version
         # D11: a concluding case's hearings still on the calendar are offered for cancellation.

@@ -142,6 +142,27 @@ def test_the_outcome_list_follows_the_law_in_force_on_the_conclusion_date(page_i
     assert page.input_value("#id_outcome") == ""  # the choice no longer in force is dropped
 
 
+def test_the_conclude_form_asks_for_grounds_only_on_a_loss_and_act_changed_only_on_a_withdrawal(page_in, office):
+    page = page_in
+    agency, _ = office
+    case = CaseFactory(agency=agency, received_on=dt.date(2025, 3, 3))
+    log_in(page, "staff", "pw-for-tests")
+    page.goto(f"/cases/{case.pk}/conclude/")
+    grounds, act_changed = page.locator('[data-field="grounds"]'), page.locator('[data-field="act_changed"]')
+    assert not grounds.is_visible() and not act_changed.is_visible()  # nothing chosen yet
+
+    page.select_option("#id_outcome", "revoked")
+    assert grounds.is_visible() and not act_changed.is_visible()
+    page.locator('[data-field="grounds"] input[type=checkbox]').first.check()
+
+    page.select_option("#id_outcome", "withdrawn")
+    assert act_changed.is_visible() and not grounds.is_visible()
+    assert page.locator('[data-field="grounds"] input:checked').count() == 0  # the service would refuse them
+
+    page.select_option("#id_outcome", "claims_dismissed")
+    assert not grounds.is_visible() and not act_changed.is_visible()
+
+
 def test_nobody_attended_hides_the_people_needs_the_reason_and_is_flagged(page_in, office, language, tmp_path,
                                                                          screenshot_dir):
     page = page_in

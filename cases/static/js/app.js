@@ -98,6 +98,28 @@
     });
   }
 
+  // Conclude form: the grounds (D12) only for a correction or loss, "act changed" only for a
+  // withdrawal; a hidden field is emptied, as the service would refuse what it still holds.
+  function syncOutcomeFields() {
+    var select = document.getElementById("id_outcome");
+    if (!select) { return; }
+    var option = select.options[select.selectedIndex];
+    var wants = {
+      grounds: Boolean(option && option.hasAttribute("data-needs-grounds")),
+      act_changed: Boolean(option && option.hasAttribute("data-withdrawal"))
+    };
+    Object.keys(wants).forEach(function (name) {
+      var box = document.querySelector('[data-field="' + name + '"]');
+      if (!box || box.classList.contains("has-error")) { return; }
+      box.hidden = !wants[name];
+      if (box.hidden) {
+        Array.prototype.forEach.call(box.querySelectorAll("input[type=checkbox]"), function (input) {
+          input.checked = false;
+        });
+      }
+    });
+  }
+
   // Hearing record: the fields the chosen attendance calls for (leader, staff only, nobody).
   function syncAttendance() {
     var chosen = document.querySelector('input[name="attendance"]:checked');
@@ -131,7 +153,8 @@
     if (event.target.hasAttribute("data-autosubmit") && event.target.form) { event.target.form.submit(); }
     if (event.target.id === "id_kind") { syncKind(); }
     if (event.target.id === "id_agency") { filterAllChoices(); }
-    if (event.target.id === "id_concluded_on") { syncOutcomes(); }
+    if (event.target.id === "id_concluded_on") { syncOutcomes(); syncOutcomeFields(); }
+    if (event.target.id === "id_outcome") { syncOutcomeFields(); }
     if (event.target.name === "attendance") { syncAttendance(); }
   });
   document.addEventListener("input", function (event) {
@@ -150,6 +173,7 @@
     filterAllChoices();
     syncKind();
     syncOutcomes();
+    syncOutcomeFields();
     syncAttendance();
   });
 })();
