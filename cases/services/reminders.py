@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -163,11 +163,11 @@ def _case_urls() -> Any:
     return template.format
 
 
-def _deadline_words(row: dict[str, Any], reminder: str, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
-    due = row["due_on"]
+def _deadline_when(due: dt.date, escalation: bool, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
+    """The head and the "when" line of a deadline's reminder: they depend only on the due day."""
     if due < today:
         late = calendar.working_days_between(due, today)
-        head = _("【督办:期限已逾期】") if reminder.startswith("escalation") else _("【期限已逾期】")
+        head = _("【督办:期限已逾期】") if escalation else _("【期限已逾期】")
         when = _("届满日 %(due)s,已逾期 %(days)d 天(%(wd)d 个工作日)。") % {
             "due": due.isoformat(), "days": (today - due).days, "wd": late,
         }  # fmt: skip
@@ -178,14 +178,38 @@ def _deadline_words(row: dict[str, Any], reminder: str, today: dt.date, calendar
         when = _("届满日 %(due)s,还有 %(days)d 天(%(wd)d 个工作日)。") % {
             "due": due.isoformat(), "days": (due - today).days, "wd": calendar.working_days_between(today, due),
         }  # fmt: skip
+    return head, when
+
+
+def _memo(memo: dict[Any, Any], key: Any, make: Any) -> Any:
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _deadline_words(
+    row: dict[str, Any], reminder: str, today: dt.date, calendar: WorkdayCalendar, memo: dict[Any, Any] | None = None
+) -> tuple[str, str]:
+    """The title and body of a deadline's reminder.
+
+    ``memo`` is one sweep's store of what many rows share (the words for one due day, one
+    rule's basis, the translated templates): a sweep of 70,000 deadlines has a few hundred
+    due days and a few dozen rules, so each is worded once, not once per row (issue 17).
+    """
+    memo = {} if memo is None else memo
+    due = row["due_on"]
+    escalation = reminder.startswith("escalation")
+    head, when = _memo(memo, (due, escalation), lambda: _deadline_when(due, escalation, today, calendar))
     display = Deadline.title_of(row["title"], row["rule"])
     title = f"{head}{row['case__number']} {display}"
-    body = _("案件:%(number)s(%(applicant)s)\n期限:%(title)s\n%(when)s") % {
+    template = _memo(memo, "body", lambda: _("案件:%(number)s(%(applicant)s)\n期限:%(title)s\n%(when)s"))
+    body = template % {
         "number": row["case__number"], "applicant": row["case__applicant"], "title": display, "when": when,
     }  # fmt: skip
-    basis = Deadline.basis_of(row["rule"], row["rule_version"])
+    rule, version = row["rule"], row["rule_version"]
+    basis = _memo(memo, ("basis", rule, version), lambda: Deadline.basis_of(rule, version))
     if basis:
-        body += "\n" + _("依据:%(basis)s") % {"basis": basis}
+        body += "\n" + _memo(memo, ("basis line", rule, version), lambda: _("依据:%(basis)s") % {"basis": basis})
     return title, body
 
 
@@ -304,6 +328,8 @@ class _Lookup:
     handlers: dict[int, list[int]]
     leaders: dict[int, list[int]]
     url: Any
+    # What many rows' words share, worded once per sweep (see _deadline_words).
+    words: dict[Any, Any] = field(default_factory=dict)
 
     def persons(self, ids: Iterable[int | None]) -> list[Person]:
         found = (self.people.get(pk) for pk in dict.fromkeys(ids) if pk is not None)
@@ -315,13 +341,13 @@ def _deadline_dues(row: dict[str, Any], key: str, today: dt.date, calendar: Work
     leaders = look.persons(look.leaders[agency.pk])
     # A case nobody handles is still reminded: to the responsible persons.
     recipients = look.persons(look.handlers[row["case_id"]]) or leaders
-    title, body = _deadline_words(row, key, today, calendar)
+    title, body = _deadline_words(row, key, today, calendar, look.words)
     url = look.url(row["case_id"])
     for user in recipients:
         yield Due(key, user, agency, title, body, url, deadline_id=row["id"])
     if key.startswith("overdue_"):
         escalation = f"escalation_{key}"
-        e_title, e_body = _deadline_words(row, escalation, today, calendar)
+        e_title, e_body = _deadline_words(row, escalation, today, calendar, look.words)
         told = {user.pk for user in recipients}
         for user in leaders:
             if user.pk not in told:

@@ -126,3 +126,30 @@ def test_a_reminder_names_the_law_article_and_period_in_words(staff, agency):
 
     assert f"依据:{DEFENCE_ZH}" in body
     assert "ALL 67" not in body
+
+
+def test_a_sweep_words_rows_that_share_a_due_day_and_rule_once_and_each_as_if_alone():
+    # The sweep keeps one store per run (issue 17): a due day's words and a rule's basis are
+    # worded once, but every row still reads as it would on its own.
+    def row(number: str, applicant: str, due: dt.date, rule: str = "litigation_defence") -> dict[str, object]:
+        return {"due_on": due, "title": "", "rule": rule, "rule_version": "ALL-2014",
+                "case__number": number, "case__applicant": applicant}  # fmt: skip
+
+    today = dt.date(2025, 4, 30)
+    rows = [
+        (row("(2025)京01行初1号", "张三", dt.date(2025, 4, 25)), "overdue_2025-04-30"),
+        (row("(2025)京01行初2号", "李四", dt.date(2025, 4, 25)), "overdue_2025-04-30"),
+        (row("(2025)京01行初2号", "李四", dt.date(2025, 4, 25)), "escalation_overdue_2025-04-30"),
+        (row("(2025)京01行初3号", "王五", dt.date(2025, 5, 6)), "lead_5wd@2025-05-06"),
+        (row("(2025)京01行初4号", "赵六", dt.date(2025, 5, 6), rule="manual"), "lead_5wd@2025-05-06"),
+    ]
+    memo: dict[object, object] = {}
+
+    shared = [_deadline_words(r, key, today, CALENDAR, memo) for r, key in rows]
+
+    assert shared == [_deadline_words(r, key, today, CALENDAR) for r, key in rows]
+    assert [title.split("】")[1].split(" ")[0] for title, _body in shared] == [
+        "(2025)京01行初1号", "(2025)京01行初2号", "(2025)京01行初2号", "(2025)京01行初3号", "(2025)京01行初4号",
+    ]  # fmt: skip
+    assert shared[2][0].startswith("【督办:期限已逾期】") and shared[1][0].startswith("【期限已逾期】")
+    assert "依据:" not in shared[4][1]
