@@ -237,7 +237,7 @@ def subtree(agency_id: int) -> str:
 # ---------------------------------------------------------------- the rows
 
 
-def rows_for(fx: Fixture, *, repeat: int) -> list[Row]:
+def rows_for(fx: Fixture, *, repeat: int, only: str = "all") -> list[Row]:
     from django.contrib.auth import get_user_model
     from django.http import JsonResponse
     from django.test import Client, RequestFactory
@@ -246,8 +246,6 @@ def rows_for(fx: Fixture, *, repeat: int) -> list[Row]:
     from cases.api.views.cases import CaseViewSet
     from cases.models import Agency, Case
     from cases.querysets.statistics import yearly_statistics
-    from cases.services import reminders
-    from cases.services.calendar import workday_calendar
 
     users = get_user_model().objects.select_related("membership__agency")
     admin, leader, staff = (users.get(username=name) for name in (fx.admin, fx.province_leader, fx.bureau_staff))
@@ -256,6 +254,8 @@ def rows_for(fx: Fixture, *, repeat: int) -> list[Row]:
     today = timezone.localdate()
     open_year, closed_year = today.year, today.year - 1
     out = Rows()
+    if only == "reminders":
+        return reminder_rows(out, repeat=repeat, now=now, today=today)
 
     # roll-ups
     scopes = [
@@ -339,6 +339,15 @@ def rows_for(fx: Fixture, *, repeat: int) -> list[Row]:
     out[-1].note += f"; queries {'equal' if same else 'NOT equal'} to the national dashboard's"
     out[-1].ok = out[-1].ok and same
 
+    return reminder_rows(out, repeat=repeat, now=now, today=today)
+
+
+
+def reminder_rows(out: Rows, *, repeat: int, now: dt.datetime, today: dt.date) -> Rows:
+    """The reminder rows (``--only reminders`` measures just these)."""
+    from cases.services import reminders
+    from cases.services.calendar import workday_calendar
+
     # The reminder rows last: the first send is the longest row (it runs once, rolled back).
     # reminders_due
     calendar = workday_calendar()
@@ -379,7 +388,6 @@ def rows_for(fx: Fixture, *, repeat: int) -> list[Row]:
 
     return out
 
-
 def table(rows: list[Row], header: bool = True) -> str:
     lines = ["| path | project | queries | baseline | queries | ratio | goal | met |",
              "|---|---|---|---|---|---|---|---|"] if header else []
@@ -401,6 +409,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the database")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--only", choices=["all", "reminders"], default="all", help="measure only these rows")
     parser.add_argument("--generate-only", action="store_true", help="fill the database and stop")
     args = parser.parse_args()
     fx = prepare(args.cases, args.fresh)
@@ -408,7 +417,7 @@ def main() -> int:
         return 0
     started = time.perf_counter()
     print(f"\nPostgreSQL, {args.cases:,} proceedings, median of {args.repeat} after a warm-up run:\n", flush=True)
-    rows = rows_for(fx, repeat=args.repeat)
+    rows = rows_for(fx, repeat=args.repeat, only=args.only)
     print(f"\nThe whole table (measured in {time.perf_counter() - started:.0f}s):\n")
     print(table(rows))
     if args.json:

@@ -330,15 +330,24 @@ class _Lookup:
     url: Any
     # What many rows' words share, worded once per sweep (see _deadline_words).
     words: dict[Any, Any] = field(default_factory=dict)
+    # Each agency's place and responsible persons, built once per sweep, not once per row.
+    agencies: dict[int, tuple[Place, list[Person]]] = field(default_factory=dict)
 
     def persons(self, ids: Iterable[int | None]) -> list[Person]:
         found = (self.people.get(pk) for pk in dict.fromkeys(ids) if pk is not None)
         return [person for person in found if person is not None]
 
+    def agency(self, row: dict[str, Any]) -> tuple[Place, list[Person]]:
+        """The place a row's reminder is about and that agency's responsible persons."""
+        pk = row["case__agency_id"]
+        if pk not in self.agencies:
+            place = Place(pk, row["case__agency__webhook_url"] or "")
+            self.agencies[pk] = (place, self.persons(self.leaders[pk]))
+        return self.agencies[pk]
+
 
 def _deadline_dues(row: dict[str, Any], key: str, today: dt.date, calendar: WorkdayCalendar, look: _Lookup) -> Iterator[Due]:
-    agency = Place(row["case__agency_id"], row["case__agency__webhook_url"] or "")
-    leaders = look.persons(look.leaders[agency.pk])
+    agency, leaders = look.agency(row)
     # A case nobody handles is still reminded: to the responsible persons.
     recipients = look.persons(look.handlers[row["case_id"]]) or leaders
     title, body = _deadline_words(row, key, today, calendar, look.words)
@@ -355,8 +364,7 @@ def _deadline_dues(row: dict[str, Any], key: str, today: dt.date, calendar: Work
 
 
 def _hearing_dues(row: dict[str, Any], keys: list[str], look: _Lookup) -> Iterator[Due]:
-    agency = Place(row["case__agency_id"], row["case__agency__webhook_url"] or "")
-    leaders = look.persons(look.leaders[agency.pk])
+    agency, leaders = look.agency(row)
     expected = look.people.get(row["expected_leader_id"]) if row["expected_leader_id"] else None
     url = look.url(row["case_id"])
     for key in keys:
