@@ -68,6 +68,20 @@ def page(chromium, live_server, settings):
     context.close()
 
 
+@pytest.fixture(params=["zh-CN", "en-US"])
+def page_in_each_language(request, chromium, live_server, settings):
+    """The office screen twice: a browser asking for Chinese, then one asking for English
+    (Accept-Language, as an office's browser does); ``page.locale`` says which."""
+    settings.DEBUG = False
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale=request.param,
+                                   base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.locale = request.param
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -28,16 +28,10 @@ WORDS = {
 }
 
 
-@pytest.fixture(params=["zh-CN", "en-US"])
-def browser_page(request, chromium, live_server, settings):
-    settings.DEBUG = False
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale=request.param,
-                                   base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.words = WORDS[request.param]
-    yield page
-    context.close()
+@pytest.fixture
+def browser_page(page_in_each_language):
+    page_in_each_language.words = WORDS[page_in_each_language.locale]
+    return page_in_each_language
 
 
 @pytest.fixture
