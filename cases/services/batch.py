@@ -3,7 +3,7 @@
 A service that saves one row calls ``save_with_history`` after each state change, so a
 case created and then concluded has two history rows. A batch service applies the same
 changes in memory and records a ``Staged`` step after each (its reason);
-``bulk_save_with_history`` inserts the rows in their final state with one ``bulk_create``
+``bulk_save_with_history`` inserts the rows in their final state in a few multi-row INSERTs
 and, like django-simple-history's ``bulk_create_with_history``, one ``+`` history row per
 new row holding its final values and every step's reason in order, many-to-many history
 included: a few queries per batch instead of several per row, and half the history rows.
@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from cases.services.fast_insert import insert_objects, insert_values
 from cases.users import Actor
 
 
@@ -48,43 +49,46 @@ class Staged:
         return self
 
 
-def _history_row(history_model: Any, obj: models.Model, values: dict[str, Any], reason: str, user: Any,
-                 when: Any) -> Any:
-    attrs = dict(values)
+def _history_values(history_model: Any, obj: models.Model, reason: str, user_id: Any, when: Any) -> dict[str, Any]:
+    attrs = snapshot(obj)
     for f in history_model.tracked_fields:
         # Filled in by the insert: the primary key and auto_now(_add) stamps.
         if attrs.get(f.attname) is None and (f.primary_key or getattr(f, "auto_now", False)
                                              or getattr(f, "auto_now_add", False)):
             attrs[f.attname] = getattr(obj, f.attname)
-    return history_model(history_date=when, history_type="+", history_user=user,
-                         history_change_reason=reason, **attrs)
+    attrs.update(history_date=when, history_type="+", history_user_id=user_id, history_change_reason=reason)
+    return attrs
 
 
 def bulk_save_with_history(model: type[models.Model], staged: Sequence[Staged], *, by: Actor) -> None:
-    """Insert the staged rows (final state), their m2m rows, and one history row per recorded step."""
+    """Insert the staged rows (final state), their m2m rows, and one history row per recorded step.
+
+    The rows go in as ``bulk_create`` would write them, history and link rows as the
+    values their instances would hold (cases/services/fast_insert.py: the per-value
+    machinery of ``bulk_create`` was most of a ledger import's time).
+    """
     if not staged:
         return
-    model._default_manager.bulk_create([item.obj for item in staged])  # RETURNING sets the pks
+    insert_objects(model, [item.obj for item in staged])  # RETURNING sets the pks
     history_model = model.history.model  # type: ignore[attr-defined]
-    user = by if getattr(by, "is_authenticated", False) else None
+    user_id = by.pk if getattr(by, "is_authenticated", False) else None
     when = timezone.now()
-    owners: list[tuple[Staged, dict[str, list[int]]]] = []
-    rows = []
-    for item in staged:
-        # One history row per new row, as simple_history's bulk_create_with_history writes:
-        # its final values, and every step's reason in order (登记案件;结案:维持).
-        reason = ";".join(dict.fromkeys(step for step in item.steps if step))
-        rows.append(_history_row(history_model, item.obj, snapshot(item.obj), reason, user, when))
-        owners.append((item, item.m2m))
-    history_model.objects.bulk_create(rows)
-    for name, through_history in _m2m_fields(model).items():
+    m2m = _m2m_fields(model)
+    # One history row per new row, as simple_history's bulk_create_with_history writes:
+    # its final values, and every step's reason in order (登记案件;结案:维持).
+    history_pks = insert_values(history_model, [
+        _history_values(history_model, item.obj, ";".join(dict.fromkeys(step for step in item.steps if step)),
+                        user_id, when)
+        for item in staged
+    ], returning=bool(m2m))
+    for name, through_history in m2m.items():
         link = _bulk_m2m(model, name, staged)
         source, target = _source(model, name), _target(model, name)
         # As simple_history's own m2m snapshot: the through row's values (its id too) under each history row.
-        through_history.objects.bulk_create([
-            through_history(history=row, id=link[(item.obj.pk, pk)], **{source: item.obj, f"{target}_id": pk})
-            for row, (item, m2m) in zip(rows, owners, strict=True) for pk in m2m.get(name, ())
-        ])
+        insert_values(through_history, [
+            {"history_id": history_pk, "id": link[(item.obj.pk, pk)], f"{source}_id": item.obj.pk, f"{target}_id": pk}
+            for history_pk, item in zip(history_pks, staged, strict=True) for pk in item.m2m.get(name, ())
+        ], returning=False)
 
 
 def _m2m_fields(model: type[models.Model]) -> dict[str, Any]:
@@ -107,7 +111,6 @@ def _bulk_m2m(model: type[models.Model], name: str, staged: Sequence[Staged]) ->
     """Insert the m2m rows; (row pk, related pk) -> the through row's pk."""
     through = model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
     source, target = _source(model, name) + "_id", _target(model, name) + "_id"
-    links = through.objects.bulk_create([
-        through(**{source: item.obj.pk, target: pk}) for item in staged for pk in item.m2m.get(name, ())
-    ])
-    return {(getattr(link, source), getattr(link, target)): link.pk for link in links}
+    pairs = [(item.obj.pk, pk) for item in staged for pk in item.m2m.get(name, ())]
+    pks = insert_values(through, [{source: row, target: pk} for row, pk in pairs], returning=True)
+    return dict(zip(pairs, pks, strict=True))
