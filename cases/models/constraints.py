@@ -32,59 +32,102 @@ class NotEvaluable(Exception):
     """The condition uses something this evaluator does not know; Django's query decides."""
 
 
-def _value(instance: models.Model, name: str) -> Any:
+def _attname(model: type[models.Model], name: str) -> str:
     try:
-        field = instance._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         raise NotEvaluable(name) from None
     if not field.concrete or field.many_to_many:
         raise NotEvaluable(name)
-    return getattr(instance, field.attname)
+    return str(field.attname)
 
 
-def _leaf(instance: models.Model, lookup: str, wanted: Any) -> Truth:
+Check = Callable[[models.Model], Truth]
+
+
+def _compile_leaf(model: type[models.Model], lookup: str, wanted: Any) -> Check:
+    """One ``field__lookup=value`` as a function of the instance (the field and the lookup resolved once)."""
     name, _sep, kind = lookup.partition(LOOKUP_SEP)
     kind = kind or "exact"
     if LOOKUP_SEP in kind:
         raise NotEvaluable(lookup)  # a join
-    value = _value(instance, name)
+    attname = _attname(model, name)
+    get = operator.attrgetter(attname)
     if isinstance(wanted, F):
-        wanted = _value(instance, str(wanted.name))  # type: ignore[attr-defined]
+        get_wanted: Callable[[models.Model], Any] = operator.attrgetter(
+            _attname(model, str(wanted.name))  # type: ignore[attr-defined]
+        )
     elif hasattr(wanted, "resolve_expression"):
         raise NotEvaluable(lookup)
+    else:
+        def get_wanted(_instance: models.Model, constant: Any = wanted) -> Any:
+            return constant
     if kind == "isnull":
-        return (value is None) == bool(wanted)
-    if kind == "exact" and wanted is None:
-        return value is None  # Django turns `= None` into IS NULL
+        return lambda instance: (get(instance) is None) == bool(get_wanted(instance))
     if kind == "in":
-        return None if value is None else value in wanted
+        return lambda instance: None if (value := get(instance)) is None else value in get_wanted(instance)
     compare = _COMPARE.get(kind)
     if compare is None:
         raise NotEvaluable(lookup)
-    if value is None or wanted is None:
-        return None
-    return bool(compare(value, wanted))
+
+    def check(instance: models.Model) -> Truth:
+        value, other = get(instance), get_wanted(instance)
+        if kind == "exact" and other is None:
+            return value is None  # Django turns `= None` into IS NULL
+        if value is None or other is None:
+            return None
+        return bool(compare(value, other))
+
+    return check
+
+
+def _compile(condition: Q, model: type[models.Model]) -> Check:
+    """A Q condition as a function of the instance, three-valued; NotEvaluable when it uses anything else."""
+    parts: list[Check] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            parts.append(_compile(child, model))
+        elif isinstance(child, tuple):
+            parts.append(_compile_leaf(model, child[0], child[1]))
+        else:
+            raise NotEvaluable(repr(child))
+    if condition.connector not in (Q.AND, Q.OR):
+        raise NotEvaluable(condition.connector)
+    conjunction, negated = condition.connector == Q.AND, condition.negated
+
+    def check(instance: models.Model) -> Truth:
+        results = [part(instance) for part in parts]
+        if conjunction:
+            truth: Truth = False if False in results else None if None in results else True
+        else:
+            truth = True if True in results else None if None in results else False
+        if negated:
+            truth = None if truth is None else not truth
+        return truth
+
+    return check
+
+
+_COMPILED: dict[tuple[int, type[models.Model]], Check | NotEvaluable] = {}
+
+
+def _compiled(condition: Q, model: type[models.Model]) -> Check:
+    """The condition compiled once per model (the declarations do not change); raises NotEvaluable as evaluate."""
+    key = (id(condition), model)
+    if key not in _COMPILED:
+        try:
+            _COMPILED[key] = _compile(condition, model)
+        except NotEvaluable as error:
+            _COMPILED[key] = error
+    found = _COMPILED[key]
+    if isinstance(found, NotEvaluable):
+        raise found
+    return found
 
 
 def evaluate(condition: Q, instance: models.Model) -> Truth:
     """The truth of a Q condition on the instance's current values (three-valued)."""
-    results: list[Truth] = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            results.append(evaluate(child, instance))
-        elif isinstance(child, tuple):
-            results.append(_leaf(instance, child[0], child[1]))
-        else:
-            raise NotEvaluable(repr(child))
-    if condition.connector == Q.AND:
-        truth: Truth = False if False in results else None if None in results else True
-    elif condition.connector == Q.OR:
-        truth = True if True in results else None if None in results else False
-    else:
-        raise NotEvaluable(condition.connector)
-    if condition.negated:
-        truth = None if truth is None else not truth
-    return truth
+    return _compiled(condition, type(instance))(instance)
 
 
 def _refs(condition: Q) -> frozenset[str]:
@@ -121,7 +164,7 @@ def check_constraints_in_memory(instance: models.Model, exclude: set[str] | froz
     for constraint in instance._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue
-        if set(exclude) & _refs(constraint.condition):  # type: ignore[arg-type]
+        if exclude and not _refs(constraint.condition).isdisjoint(exclude):  # type: ignore[arg-type]
             continue  # as Django does: a field that already failed is not checked again
         try:
             failed = evaluate(constraint.condition, instance) is False  # type: ignore[arg-type]
