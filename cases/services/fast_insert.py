@@ -50,6 +50,29 @@ def _plain(model: type[models.Model]) -> bool:
     )
 
 
+class _Prepared:
+    """``get_db_prep_save`` of each column, the date-times of one insert converted once per distinct value.
+
+    A batch stamps all its rows with one or two instants (created_at, history_date,
+    closed_at); each conversion reads the current time zone and formats the value, the
+    same every time. Equal aware date-times are the same instant and give the same value.
+    """
+
+    def __init__(self, columns: Sequence[Field[Any, Any]], connection: Any) -> None:
+        self.connection = connection
+        self.memo: list[dict[Any, Any] | None] = [
+            {} if isinstance(f, models.DateTimeField) else None for f in columns
+        ]
+
+    def __call__(self, index: int, field: Field[Any, Any], value: Any) -> Any:
+        memo = self.memo[index]
+        if memo is None or value is None:
+            return field.get_db_prep_save(value, self.connection)
+        if value not in memo:
+            memo[value] = field.get_db_prep_save(value, self.connection)
+        return memo[value]
+
+
 def _refuse_expression(model: type[models.Model], value: Any) -> None:
     if hasattr(value, "resolve_expression"):
         raise TypeError(f"{model._meta.label}: an SQL expression as a value, use bulk_create")
@@ -62,6 +85,7 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
     alias = router.db_for_write(model)
     connection = connections[alias]
     columns = _columns(model)
+    prepare = _Prepared(columns, connection)
     rows = []
     for obj in objs:
         if obj.pk is not None:
@@ -70,7 +94,7 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
         values = [f.pre_save(obj, True) for f in columns]
         for value in values:
             _refuse_expression(model, value)
-        rows.append([f.get_db_prep_save(v, connection) for f, v in zip(columns, values, strict=True)])
+        rows.append([prepare(i, f, v) for i, (f, v) in enumerate(zip(columns, values, strict=True))])
     pks = _insert(model, alias, rows, returning=True)
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
@@ -89,15 +113,16 @@ def insert_values(model: type[models.Model], rows: Iterable[Mapping[str, Any]], 
     alias = router.db_for_write(model)
     connection = connections[alias]
     columns = _columns(model)
+    prepare = _Prepared(columns, connection)
     prepared = []
     for row in rows:
         values = []
-        for f in columns:
+        for i, f in enumerate(columns):
             value = row.get(f.attname, _MISSING)
             if value is _MISSING:
                 value = f.get_default()
             _refuse_expression(model, value)
-            values.append(f.get_db_prep_save(value, connection))
+            values.append(prepare(i, f, value))
         prepared.append(values)
     return _insert(model, alias, prepared, returning=returning)
 
