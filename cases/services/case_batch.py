@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from cases.choices import DeadlineStatus
 from cases.models import Agency, Case, Deadline, Hearing
@@ -28,6 +27,7 @@ from cases.models.constraints import check_constraints_on_fields, full_clean_in_
 from cases.services.batch import Staged, bulk_save_with_history
 from cases.services.cases import CREATED_REASON, case_new, conclusion_apply, conclusion_check
 from cases.services.common import ensure_can_write
+from cases.services.dates import one_day
 from cases.services.deadlines import deadline_set_status, deadlines_plan
 from cases.services.hearings import RECORDED_REASON, SCHEDULED_REASON, attendance_apply, hearing_new
 from cases.services.lookups import AgencyLookups
@@ -81,16 +81,18 @@ def cases_create_many(
     result = BatchResult()
     cases: list[Staged] = []
     deadlines: list[Staged] = []
-    for row in rows:
-        try:
-            case, own = _stage_case(agency, by, row, lookups, past_met_note)
-        except ValidationError as error:
-            result.refused[row.ref] = error
-            continue
-        lookups.taken.add((case.obj.reviewing_body, case.obj.number))  # type: ignore[attr-defined]
-        cases.append(case)
-        deadlines += own
-        result.created[row.ref] = case.obj
+    with one_day() as today:  # every row of the batch is checked against the same today
+        created = str(CREATED_REASON)
+        for row in rows:
+            try:
+                case, own = _stage_case(agency, by, row, lookups, past_met_note, today, created)
+            except ValidationError as error:
+                result.refused[row.ref] = error
+                continue
+            lookups.taken.add((case.obj.reviewing_body, case.obj.number))  # type: ignore[attr-defined]
+            cases.append(case)
+            deadlines += own
+            result.created[row.ref] = case.obj
     with transaction.atomic():
         bulk_save_with_history(Case, cases, by=by)
         for item in deadlines:
@@ -100,16 +102,16 @@ def cases_create_many(
 
 
 def _stage_case(
-    agency: Agency, by: Actor, row: NewCase, lookups: AgencyLookups, past_met_note: str
+    agency: Agency, by: Actor, row: NewCase, lookups: AgencyLookups, past_met_note: str, today: dt.date,
+    created: str,
 ) -> tuple[Staged, list[Staged]]:
     case, handlers = case_new(agency=agency, by=by, handlers=row.handlers, fields=row.fields, lookups=lookups)
-    staged = Staged(case, m2m={"handlers": [user.pk for user in handlers]}).record(str(CREATED_REASON))
+    staged = Staged(case, m2m={"handlers": [user.pk for user in handlers]}).record(created)
     deadlines: list[Staged] = []
     deadlines_plan(case, deadlines, lookups.calendar, by)
     if row.outcome and row.concluded_on is not None:
         codes = conclusion_check(case, outcome=row.outcome, concluded_on=row.concluded_on,
                                  act_changed=row.act_changed, grounds=None)  # an old record has no grounds
-        today = timezone.localdate()
         for item in deadlines:
             deadline = item.obj
             assert isinstance(deadline, Deadline)
@@ -132,23 +134,25 @@ def hearings_create_many(*, by: Actor, rows: Sequence[NewHearing], lookups: Agen
     """Schedule the hearings and record the attendance of those held (past hearings of a ledger)."""
     result = BatchResult()
     staged: list[Staged] = []
-    for row in rows:
-        try:
-            ensure_can_write(by, row.case.agency_id)
-            staged.append(_stage_hearing(by, row, lookups))
-        except ValidationError as error:
-            result.refused[row.ref] = error
-            continue
-        result.created[row.ref] = staged[-1].obj
+    with one_day():  # every row of the batch is checked against the same today
+        reasons = str(SCHEDULED_REASON), str(RECORDED_REASON)
+        for row in rows:
+            try:
+                ensure_can_write(by, row.case.agency_id)
+                staged.append(_stage_hearing(by, row, lookups, reasons))
+            except ValidationError as error:
+                result.refused[row.ref] = error
+                continue
+            result.created[row.ref] = staged[-1].obj
     bulk_save_with_history(Hearing, staged, by=by)
     return result
 
 
-def _stage_hearing(by: Actor, row: NewHearing, lookups: AgencyLookups) -> Staged:
+def _stage_hearing(by: Actor, row: NewHearing, lookups: AgencyLookups, reasons: tuple[str, str]) -> Staged:
     hearing = hearing_new(case=row.case, scheduled_at=row.scheduled_at, kind=row.kind, place=row.place,
                           expected_leader=row.expected_leader, notes=row.notes, lookups=lookups)
     full_clean_in_memory(hearing)
-    staged = Staged(hearing).record(str(SCHEDULED_REASON))
+    staged = Staged(hearing).record(reasons[0])
     if row.held:
         staff = list(row.staff)
         attendance_apply(
@@ -159,5 +163,5 @@ def _stage_hearing(by: Actor, row: NewHearing, lookups: AgencyLookups) -> Staged
         check_constraints_on_fields(hearing)
         hearing.version += 1
         staged.m2m["attending_staff"] = [user.pk for user in staff]
-        staged.record(str(RECORDED_REASON))
+        staged.record(reasons[1])
     return staged

@@ -13,6 +13,9 @@ importer and the shell all say the same thing about the same mistake.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 
 from django.core.exceptions import ValidationError
@@ -23,8 +26,26 @@ EARLIEST_YEAR: Final = 1990
 YEARS_AHEAD: Final = 10
 
 
+_PINNED: ContextVar[dt.date | None] = ContextVar("pinned_today", default=None)
+
+
+def current_day() -> dt.date:
+    """Today in the current time zone, or the day a batch pinned for all its rows (``one_day``)."""
+    return _PINNED.get() or timezone.localdate()
+
+
+@contextmanager
+def one_day() -> Iterator[dt.date]:
+    """Check every row of a batch against the same today (reading the time zone per date was ~8% of an import)."""
+    token = _PINNED.set(current_day())
+    try:
+        yield current_day()
+    finally:
+        _PINNED.reset(token)
+
+
 def latest_year(today: dt.date | None = None) -> int:
-    return (today or timezone.localdate()).year + YEARS_AHEAD
+    return (today or current_day()).year + YEARS_AHEAD
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
@@ -54,9 +75,9 @@ def check_window(value: dt.date | dt.datetime | None, *, field: str, label: str)
 
 def future_error(value: dt.date | None, label: str) -> str | None:
     """The message for a date of something that has happened, when it lies after today."""
-    today = timezone.localdate()
-    if value is None or value <= today:
+    day = current_day()
+    if value is None or value <= day:
         return None
     return _("%(field)s（%(d)s）不能晚于今天（%(t)s）。") % {
-        "field": label, "d": value.isoformat(), "t": today.isoformat(),
+        "field": label, "d": value.isoformat(), "t": day.isoformat(),
     }
