@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import weakref
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -135,11 +136,25 @@ def not_in_force_message(exc: RuleNotInForce) -> str:
     }  # fmt: skip
 
 
+# Periods already computed on a calendar (which never changes once built): a batch of new
+# cases computes the same rule from the same day many times (deadlines_check, then the
+# plan). Bounded, since the process's cached calendar lives as long as the process.
+_PERIODS: weakref.WeakKeyDictionary[WorkdayCalendar, dict[tuple[str, dt.date, str], Period]] = (
+    weakref.WeakKeyDictionary()
+)
+_PERIODS_MAX: Final = 50_000
+
+
 def _compute(
     rule: Rule, day: dt.date, calendar: WorkdayCalendar, field: str, *, variant: str = ""
 ) -> Period:
+    known = _PERIODS.setdefault(calendar, {})
+    key = (rule.code, day, variant)
+    found = known.get(key)
+    if found is not None and found.rule is rule:
+        return found
     try:
-        return compute_due(rule, day, calendar, variant=variant)
+        period = compute_due(rule, day, calendar, variant=variant)
     except CalendarError:
         message = _("%(d)s 早于 %(y)d 年或超出范围,无法计算法定期限。") % {"d": day.isoformat(), "y": FIRST_YEAR}
         raise ValidationError({field: message}) from None
@@ -150,6 +165,10 @@ def _compute(
             }  # fmt: skip
             raise ValidationError({"procedure": message}) from None
         raise ValidationError({field: not_in_force_message(exc)}) from None
+    if len(known) >= _PERIODS_MAX:
+        known.clear()
+    known[key] = period
+    return period
 
 
 # The limits of the reviewing body and the court stand still while the case is suspended.

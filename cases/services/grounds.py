@@ -37,7 +37,7 @@ def grounds_clean(*, outcome: str, grounds: Iterable[str] | None, required: bool
         raise ValidationError({"grounds": _("以纠错/败诉结案的,请至少选择一项审理机关认定的纠错/败诉理由。")})
     if codes and not needs_grounds(outcome):
         raise ValidationError({"grounds": _("只有纠错/败诉结案的案件才记录纠错/败诉理由。")})
-    return [code for code in Ground.values if code in codes]
+    return [code for code in Ground.values if code in codes] if codes else []
 
 
 def grounds_text(codes: Iterable[str]) -> str:
