@@ -38,6 +38,7 @@ __all__ = [
     "Intended",
     "deliveries_claim",
     "deliveries_claim_created",
+    "created_claimer",
     "deliveries_create",
     "deliveries_by_channel",
     "deliveries_recover",
@@ -162,12 +163,36 @@ def _claim_batch(qs: QuerySet[ReminderDelivery], *, worker: str, limit: int) -> 
     return _claimed_by(worker, ids)
 
 
-def deliveries_claim_created(*, token: str, worker: str, limit: int | None = None) -> list[int]:
-    """Claim, for sending inline, up to ``limit`` still-pending rows the sweep ``token`` inserted."""
+def deliveries_claim_created(*, ids: Sequence[int], worker: str) -> list[int]:
+    """Claim, for sending inline, the rows of ``ids`` (some of the rows a sweep inserted) still pending.
+
+    The sweep passes its created ids a batch at a time: the claim is found by primary key,
+    not by re-reading every row of the sweep's token (which made a sweep of 70,000 rows
+    scan its own rows once per batch, issue 17).
+    """
     created = ReminderDelivery.objects.filter(
-        created_by_sweep=token, status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0
+        id__in=list(ids), status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0
     )  # attempts=0: a row that failed in this sweep waits for its backoff like any other
-    return _claim_batch(created, worker=worker, limit=limit or send_batch())
+    return _claim_batch(created, worker=worker, limit=len(ids))
+
+
+def created_claimer(created: Sequence[int], *, worker: str) -> Callable[[], list[int]]:
+    """A ``claim()`` for ``deliveries_send_inline`` that walks ``created`` a batch at a time.
+
+    A batch none of whose rows is still pending (taken over meanwhile) is passed over, so
+    the walk stops only at the end of ``created``.
+    """
+    size = send_batch()
+    batches = iter([list(created[i : i + size]) for i in range(0, len(created), size)])
+
+    def claim() -> list[int]:
+        for batch in batches:
+            ids = deliveries_claim_created(ids=batch, worker=worker)
+            if ids:
+                return ids
+        return []
+
+    return claim
 
 
 def _claimed_by(worker: str, ids: Iterable[int]) -> list[int]:
@@ -375,17 +400,17 @@ def deliveries_send_inline(claim: Callable[[], list[int]], *, worker: str, most:
 def deliveries_send_claimed(*, ids: list[int], worker: str, held_since: dt.datetime | None = None) -> list[str]:
     """Send rows ``worker`` holds: the in-app ones in bulk, then e-mail and webhook one by one.
 
-    Loads the batch with one query. In-app rows cost a constant number of queries per
-    batch (``_send_in_app_batch``); each external send is bounded by its channel's
-    timeout and preceded, when half the lease has passed, by a renewal of the rows
-    still waiting (the lease rule). Outcomes in the order sent.
+    In-app rows cost a constant number of queries per batch and are never loaded into
+    Python (``_send_in_app_batch``); the external ones are loaded with their relations in
+    one query, and each send is bounded by its channel's timeout and preceded, when half
+    the lease has passed, by a renewal of the rows still waiting (the lease rule).
+    Outcomes in the order sent.
     """
     held_since = held_since or timezone.now()
     half_lease = dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE / 2)
-    rows = {d.pk: d for d in _with_relations().filter(id__in=ids)}
-    in_app = [rows[pk] for pk in ids if pk in rows and rows[pk].channel == ReminderChannel.IN_APP]
+    in_app, waiting = deliveries_by_channel(ids)
     outcomes = _send_in_app_batch(in_app, worker)
-    waiting = [pk for pk in ids if pk in rows and rows[pk].channel != ReminderChannel.IN_APP]
+    rows = {d.pk: d for d in _with_relations().filter(id__in=waiting)} if waiting else {}
     while waiting:
         if timezone.now() - held_since >= half_lease:
             held_since = timezone.now()
@@ -396,28 +421,30 @@ def deliveries_send_claimed(*, ids: list[int], worker: str, held_since: dt.datet
     return outcomes
 
 
-def _send_in_app_batch(deliveries: list[ReminderDelivery], worker: str) -> list[str]:
+def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
     """Write the notifications of the rows still ``worker``'s and mark them sent, in one transaction.
 
     The rows are locked first, so the mark changes exactly the rows whose notification
     was written (exactly once, as for a single send). A channel error in the bulk write
     (not a database outage) falls back to row-by-row sends, which record it per row.
     """
-    if not deliveries:
+    if not ids:
         return []
-    ids = [d.pk for d in deliveries]
     try:
         with transaction.atomic():
             mine = ReminderDelivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker)
-            held = set(mine.select_for_update().values_list("id", flat=True))
-            notify.send_in_app_bulk([d for d in deliveries if d.pk in held])
-            mine.filter(id__in=held).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+            held = sorted(mine.select_for_update().values_list("id", flat=True))
+            notify.send_in_app_bulk(held)
+            if held:
+                mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
     except (OperationalError, InterfaceError):
         raise
     except Exception:  # recorded per row by the fallback
         logger.exception("bulk in-app send of %s rows failed; sending them one by one", len(ids))
-        return [_send_one(d, worker) for d in deliveries]
-    return [DeliveryOutcome.SENT if pk in held else DeliveryOutcome.SKIPPED for pk in ids]
+        rows = {d.pk: d for d in _with_relations().filter(id__in=ids)}
+        return [_send_one(rows[pk], worker) if pk in rows else DeliveryOutcome.SKIPPED for pk in ids]
+    kept = set(held)
+    return [DeliveryOutcome.SENT if pk in kept else DeliveryOutcome.SKIPPED for pk in ids]
 
 
 def _send_held(ids: list[int], *, worker: str, held_since: dt.datetime) -> list[str]:

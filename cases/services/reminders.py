@@ -472,9 +472,7 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     due, created = _write(now, token)
     deliveries_retry_next_day(now=now)
     # Claimed batch by batch right before sending, never all at once (the lease rule).
-    outcomes = outbox.deliveries_send_inline(
-        lambda: outbox.deliveries_claim_created(token=token, worker=token), worker=token
-    )
+    outcomes = outbox.deliveries_send_inline(outbox.created_claimer(created, worker=token), worker=token)
     outcomes += outbox.deliveries_send_inline(
         lambda: outbox.deliveries_recover(worker=token, limit=outbox.send_batch()),
         worker=token, most=outbox.RECOVER_BATCH,

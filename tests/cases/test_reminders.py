@@ -326,6 +326,18 @@ def test_seventy_in_app_reminders_are_three_broker_messages_with_batches_of_thir
     assert Notification.objects.count() == 70
 
 
+def test_an_in_app_notification_carries_its_delivery_words_link_recipient_and_case(agency, case, deadline):
+    HearingFactory(case=case, scheduled_at=at(DUE + dt.timedelta(days=1)))
+    assert sweep(DUE).sent >= 2
+    notes = Notification.objects.select_related("delivery").order_by("id")
+    assert {n.delivery.reminder.split("@")[0] for n in notes} == {"due_day", "hearing_1d"}
+    for note in notes:
+        row = note.delivery
+        assert (note.recipient_id, note.title, note.body, note.url) == (row.recipient_id, row.title, row.body, row.url)
+        assert (note.case_id, note.deadline_id, note.hearing_id) == (case.pk, row.deadline_id, row.hearing_id)
+        assert note.read_at is None and note.created_at is not None
+
+
 def test_the_send_task_retries_with_backoff_then_marks_the_row_failed(agency, deadline, staff, settings):
     from cases import tasks
 

@@ -9,6 +9,7 @@ Processes that queue tasks import this module too, to use the test's queue.
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 from celery.signals import worker_process_init
 
@@ -41,10 +42,10 @@ def _hold_sends_at_the_gate(**kwargs: object) -> None:
 
     bulk = notify.send_in_app_bulk
 
-    def gated_bulk(deliveries: list, _send: object = bulk) -> object:
-        if deliveries:  # a batch of in-app rows waits once, named by its first row
-            block_on_gate(deliveries[0])
-        return _send(deliveries)  # type: ignore[operator]
+    def gated_bulk(delivery_ids: list[int], _send: object = bulk) -> object:
+        if delivery_ids:  # a batch of in-app rows waits once, named by its first row
+            block_on_gate(SimpleNamespace(pk=delivery_ids[0]))
+        return _send(delivery_ids)  # type: ignore[operator]
 
     notify.send_in_app_bulk = gated_bulk  # type: ignore[assignment]
 
