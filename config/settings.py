@@ -285,6 +285,9 @@ REMINDER_CLAIM_LEASE = int(os.environ.get("REMINDER_CLAIM_LEASE", "300"))
 # An inline sweep claims this many rows at a time, just before sending them, and renews
 # the claims it still holds every half lease (docs/reminders.md, "the lease rule").
 REMINDER_SEND_BATCH = int(os.environ.get("REMINDER_SEND_BATCH", "100"))
+# In-app rows are claimed and written this many at a time (inline, and per Celery batch task):
+# a batch is a few queries whatever its size and waits on nothing (issue 17).
+REMINDER_IN_APP_BATCH = int(os.environ.get("REMINDER_IN_APP_BATCH", "1000"))
 # Users who asked for a daily digest get it at the first sweep after this hour (local time).
 REMINDER_DIGEST_HOUR = int(os.environ.get("REMINDER_DIGEST_HOUR", "8"))
 

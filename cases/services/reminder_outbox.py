@@ -28,6 +28,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from cases import notify
@@ -51,6 +52,7 @@ __all__ = [
     "deliveries_send_claimed",
     "new_token",
     "retry_delay",
+    "in_app_batch",
     "send_batch",
     "timed_out",
     "timeout_retry_delay",
@@ -128,24 +130,66 @@ def locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
     return qs
 
 
-def deliveries_create(intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None) -> list[int]:
-    """INSERT the rows that do not exist yet; return the ids of those this call inserted."""
+def deliveries_create(
+    intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None
+) -> tuple[list[int], list[int]]:
+    """INSERT the rows that do not exist yet; (in-app ids, e-mail and webhook ids) of those this call inserted.
+
+    INSERT ... ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE) of up to 500 rows a
+    statement, from plain tuples with the constant columns prepared once: building a model
+    instance per row and preparing its 23 fields one by one was most of a sweep's write
+    (issue 17). The unique constraints still decide what exists.
+    """
     if not intended:
-        return []
+        return [], []
     now = now or timezone.now()
     # The creator's exclusive window: nobody else's sweep recovers the row before it.
     window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+    given = {"created_by_sweep": token, "next_attempt_at": window, "created_at": now}
+    fixed = {str(f.column): f.get_db_prep_save(given.get(f.name, f.get_default()), connection) for f in _FIXED_FIELDS}
+    day = ReminderDelivery._meta.get_field("digest_on")
     rows = [
-        ReminderDelivery(
-            reminder=i.reminder, recipient_id=i.recipient_id, channel=i.channel, agency_id=i.agency_id,
-            title=i.title[:300], body=i.body, url=i.url[:300], deadline_id=i.deadline_id,
-            hearing_id=i.hearing_id, digest_on=i.digest_on, created_by_sweep=token, next_attempt_at=window,
-        )
+        (i.deadline_id, i.hearing_id, day.get_db_prep_save(i.digest_on, connection), i.reminder, i.recipient_id,
+         i.channel, i.agency_id, i.title[:300], i.body, i.url[:300], *fixed.values())
         for i in intended
     ]  # fmt: skip
-    with transaction.atomic():
-        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return list(ReminderDelivery.objects.filter(created_by_sweep=token).order_by("id").values_list("id", flat=True))
+    columns = [*_VARYING, *fixed]
+    size = min(_INSERT_BATCH, connection.ops.bulk_batch_size(columns, rows))  # SQLite: 999 parameters
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(_insert_sql(columns, len(chunk)), [value for row in chunk for value in row])
+    created = ReminderDelivery.objects.filter(created_by_sweep=token).order_by("id").values_list("id", "channel")
+    return _split_by_channel(list(created))
+
+
+# The columns of an outbox row that differ from row to row, in the order deliveries_create gives them;
+# every other concrete column takes one value for the whole sweep (its token, window, time or default).
+_VARYING = (
+    "deadline_id", "hearing_id", "digest_on", "reminder", "recipient_id", "channel", "agency_id", "title", "body",
+    "url",
+)  # fmt: skip
+_FIXED_FIELDS = [f for f in ReminderDelivery._meta.concrete_fields if not f.primary_key and f.column not in _VARYING]
+
+
+_INSERT_BATCH: Final = 500
+
+
+def _insert_sql(columns: Sequence[str], rows: int) -> str:
+    ops = connection.ops
+    table = ops.quote_name(ReminderDelivery._meta.db_table)
+    names = ", ".join(ops.quote_name(c) for c in columns)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
+    return (
+        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({names}) VALUES {values} "
+        f"{ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
+    ).rstrip()
+
+
+def _split_by_channel(rows: Iterable[tuple[int, str]]) -> tuple[list[int], list[int]]:
+    pairs = list(rows)
+    in_app = [pk for pk, channel in pairs if channel == ReminderChannel.IN_APP]
+    return in_app, [pk for pk, channel in pairs if channel != ReminderChannel.IN_APP]
 
 
 def _claim_values(worker: str, now: dt.datetime) -> dict[str, Any]:
@@ -176,13 +220,13 @@ def deliveries_claim_created(*, ids: Sequence[int], worker: str) -> list[int]:
     return _claim_batch(created, worker=worker, limit=len(ids))
 
 
-def created_claimer(created: Sequence[int], *, worker: str) -> Callable[[], list[int]]:
-    """A ``claim()`` for ``deliveries_send_inline`` that walks ``created`` a batch at a time.
+def created_claimer(created: Sequence[int], *, worker: str, size: int | None = None) -> Callable[[], list[int]]:
+    """A ``claim()`` for ``deliveries_send_inline`` that walks ``created`` ``size`` rows at a time.
 
     A batch none of whose rows is still pending (taken over meanwhile) is passed over, so
     the walk stops only at the end of ``created``.
     """
-    size = send_batch()
+    size = size or send_batch()
     batches = iter([list(created[i : i + size]) for i in range(0, len(created), size)])
 
     def claim() -> list[int]:
@@ -229,6 +273,12 @@ def deliveries_recover(*, worker: str | None, limit: int = RECOVER_BATCH) -> lis
 def send_batch() -> int:
     """How many rows an inline sweep claims at a time (REMINDER_SEND_BATCH)."""
     return max(1, int(getattr(settings, "REMINDER_SEND_BATCH", 100)))
+
+
+def in_app_batch() -> int:
+    """How many in-app rows are claimed and written together (REMINDER_IN_APP_BATCH): inline, and
+    per Celery batch task. Larger than REMINDER_SEND_BATCH: a batch is a few queries, nothing waits."""
+    return max(1, int(getattr(settings, "REMINDER_IN_APP_BATCH", 1000)))
 
 
 def deliveries_renew(*, ids: Sequence[int], worker: str) -> list[int]:
@@ -280,8 +330,7 @@ def deliveries_claim(*, ids: Sequence[int], worker: str) -> list[int]:
 def deliveries_by_channel(ids: Sequence[int]) -> tuple[list[int], list[int]]:
     """(in-app ids, e-mail and webhook ids) of ``ids``, in order, with one query."""
     channels = dict(ReminderDelivery.objects.filter(id__in=list(ids)).values_list("id", "channel"))
-    in_app = [pk for pk in ids if channels.get(pk) == ReminderChannel.IN_APP]
-    return in_app, [pk for pk in ids if pk in channels and channels[pk] != ReminderChannel.IN_APP]
+    return _split_by_channel((pk, channels[pk]) for pk in ids if pk in channels)
 
 
 def _mark_sent(delivery_id: int, worker: str) -> int:

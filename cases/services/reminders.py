@@ -460,19 +460,24 @@ def intended_deliveries(dues: list[Due], *, now: dt.datetime) -> list[outbox.Int
 # --- The sweep -------------------------------------------------------------------------------
 
 
-def _write(now: dt.datetime, token: str) -> tuple[int, list[int]]:
+def _write(now: dt.datetime, token: str) -> tuple[int, list[int], list[int]]:
+    """(rows due, in-app ids created, e-mail and webhook ids created)."""
     intended = intended_deliveries(reminders_due(now=now), now=now)
-    return len(intended), outbox.deliveries_create(intended, token=token)
+    return len(intended), *outbox.deliveries_create(intended, token=token)
 
 
 def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     """One sweep in this process: write the due rows, then send them (and any left over) inline."""
     now = now or timezone.now()
     token = outbox.new_token("sweep")
-    due, created = _write(now, token)
+    due, in_app, external = _write(now, token)
     deliveries_retry_next_day(now=now)
-    # Claimed batch by batch right before sending, never all at once (the lease rule).
-    outcomes = outbox.deliveries_send_inline(outbox.created_claimer(created, worker=token), worker=token)
+    # Claimed batch by batch right before sending, never all at once (the lease rule); the
+    # in-app rows first and in larger batches: each batch is a few queries and no waiting.
+    outcomes = outbox.deliveries_send_inline(
+        outbox.created_claimer(in_app, worker=token, size=outbox.in_app_batch()), worker=token
+    )
+    outcomes += outbox.deliveries_send_inline(outbox.created_claimer(external, worker=token), worker=token)
     outcomes += outbox.deliveries_send_inline(
         lambda: outbox.deliveries_recover(worker=token, limit=outbox.send_batch()),
         worker=token, most=outbox.RECOVER_BATCH,
@@ -480,7 +485,7 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     failures_report()
     sent = outcomes.count(outbox.DeliveryOutcome.SENT)
     failed = sum(o in _NOT_SENT for o in outcomes)
-    return SweepResult(due=due, created=len(created), sent=sent, failed=failed)
+    return SweepResult(due=due, created=len(in_app) + len(external), sent=sent, failed=failed)
 
 
 # "failed" in the sweep's JSON line: sends of this run that did not succeed (timed out included).
@@ -494,16 +499,18 @@ def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResul
 
     now = now or timezone.now()
     token = outbox.new_token("sweep")
-    due, created = _write(now, token)
+    due, in_app, external = _write(now, token)
+    created = len(in_app) + len(external)
     deliveries_retry_next_day(now=now)
-    queued = list(dict.fromkeys([*created, *outbox.deliveries_recover(worker=None)]))
-    in_app, external = outbox.deliveries_by_channel(queued)
-    size = outbox.send_batch()
+    recovered_in_app, recovered_external = outbox.deliveries_by_channel(outbox.deliveries_recover(worker=None))
+    in_app = list(dict.fromkeys([*in_app, *recovered_in_app]))
+    external = list(dict.fromkeys([*external, *recovered_external]))
+    size = outbox.in_app_batch()
     batches = [in_app[i : i + size] for i in range(0, len(in_app), size)]
 
     def enqueue() -> None:
-        # In-app rows are written in bulk: one task per REMINDER_SEND_BATCH of them, so
-        # 70,000 reminders are 700 messages. An e-mail or webhook waits on the far side
+        # In-app rows are written in bulk: one task per REMINDER_IN_APP_BATCH of them, so
+        # 70,000 reminders are 70 messages. An e-mail or webhook waits on the far side
         # (up to its timeout), so each keeps its own task inside the 90 s limit.
         for batch in batches:
             tasks.reminder_send_batch.delay(batch)
@@ -513,7 +520,7 @@ def reminders_sweep_and_enqueue(*, now: dt.datetime | None = None) -> SweepResul
     # Queue after commit: a worker must find the rows it is told to send.
     transaction.on_commit(enqueue)
     failures_report()
-    return SweepResult(due=due, created=len(created))
+    return SweepResult(due=due, created=created)
 
 
 def deliveries_send_batch(*, delivery_ids: list[int], worker: str) -> list[str]:

@@ -120,7 +120,7 @@ def test_a_second_sweep_never_takes_over_rows_a_slow_sweep_is_still_sending(agen
 
 
 def test_an_inline_sweep_claims_rows_in_batches_just_before_sending_them(agency, settings):
-    settings.REMINDER_SEND_BATCH = 3
+    settings.REMINDER_IN_APP_BATCH = 3
     due_deadlines(agency, 4, email=False)
     sending_at_each_send = []
 
@@ -145,7 +145,7 @@ def test_a_sweep_runs_the_same_number_of_queries_for_one_due_deadline_as_for_for
 ):
     from cases.models import Notification
 
-    settings.REMINDER_SEND_BATCH = 100
+    settings.REMINDER_IN_APP_BATCH = 100
     workday_calendar()
 
     def sweep_queries(moment) -> int:

@@ -309,7 +309,7 @@ def test_seventy_in_app_reminders_are_three_broker_messages_with_batches_of_thir
 ):
     from cases import tasks
 
-    settings.REMINDER_SEND_BATCH = 30
+    settings.REMINDER_IN_APP_BATCH = 30
     for _ in range(70):
         case = CaseFactory(agency=agency)
         case.handlers.add(member(agency, Role.STAFF, email=""))
