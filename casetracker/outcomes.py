@@ -178,3 +178,17 @@ def outcomes_allowed(kind: Kind | str, instance: Instance | str | None, conclude
 
 def outcomes_in_bucket(bucket: Bucket) -> list[Outcome]:
     return [o for o, b in BUCKET_OF.items() if b is bucket]
+
+
+def current_bucket(outcome: str, *, concluded: bool) -> Bucket:
+    """A proceeding's bucket as of today: its outcome's once concluded, else pending.
+
+    The Python twin of cases.querysets.cases.bucket_expression() without a year, for rows
+    read as values (the case list formats the bucket instead of asking SQL for a CASE).
+    """
+    if not concluded:
+        return Bucket.PENDING
+    return _BUCKET_OF_CODE.get(outcome, Bucket.PENDING)
+
+
+_BUCKET_OF_CODE: dict[str, Bucket] = {outcome.value: bucket for outcome, bucket in BUCKET_OF.items()}

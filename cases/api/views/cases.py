@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api import serializers as s
+from cases.api.serializers.case_list import case_rows
 from cases.api.views.common import (
     IF_MATCH,
     OneCalendar,
@@ -79,10 +81,20 @@ class CaseViewSet(
     ]
 
     def get_queryset(self) -> QuerySet[Case]:
-        queryset = case_queryset(self.request.user, self.workday_calendar)
-        if self.action == "list" and "archived" not in self.request.query_params:
-            queryset = queryset.active()
-        return queryset
+        if self.action != "list":
+            return case_queryset(self.request.user, self.workday_calendar)
+        # The list reads values (case_rows): the hearing summary as annotations, no prefetch.
+        queryset = Case.objects.for_user(self.request.user).with_hearing_summary()
+        return queryset if "archived" in self.request.query_params else queryset.active()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """CaseSerializer's answer for a page read as values (cases/api/serializers/case_list.py)."""
+        rows = case_rows()
+        queryset = self.filter_queryset(self.get_queryset()).values(*rows.columns)
+        page = self.paginate_queryset(queryset)
+        data = rows.represent(queryset if page is None else page, today=timezone.localdate(),
+                              calendar=self.workday_calendar)
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def get_serializer_class(self) -> type[Any]:
         return s.CaseSerializer if self.action == "list" else s.CaseDetailSerializer
