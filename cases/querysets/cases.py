@@ -135,7 +135,12 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
     def with_hearing_summary(self) -> CaseQuerySet:
         """Annotate ``hearings_count`` (not cancelled), ``hearings_held``, ``leader_attended``
         (a responsible person attended a held hearing) and the next scheduled hearing
-        (``next_hearing_id``, ``next_hearing_at``, ``next_hearing_leader_id``)."""
+        (``next_hearing_id``, ``next_hearing_at``, ``next_hearing_leader_id``).
+
+        For one case (the API's detail). A list page computes the same summary from its
+        hearings in one query, cases.querysets.case_list.hearing_summaries_of(): six
+        correlated subqueries cost Django ~10 ms of CPU to build and compile per page.
+        tests/api/test_case_list_rows.py holds the two equal."""
         hearings = _hearings()
         held = hearings.filter(status=HearingStatus.HELD)
         upcoming = hearings.filter(status=HearingStatus.SCHEDULED, scheduled_at__gte=timezone.now()).order_by(

@@ -228,7 +228,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(HearingSummarySerializer)
     def get_hearings(self, case: Case) -> dict[str, Any]:
-        # Annotated by cases.api.views.cases.case_queryset: one query for the whole page.
+        # Annotated by cases.api.views.cases.case_queryset (a list page: case_list.CaseRows).
         next_id = getattr(case, "next_hearing_id", None)
         return {
             "count": getattr(case, "hearings_count", 0) or 0,

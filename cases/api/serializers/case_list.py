@@ -1,10 +1,10 @@
 """GET /api/cases/ as CaseSerializer would answer it, from rows read as values (issue 17).
 
 CaseSerializer stays the contract (the schema and every single-case answer). A list page
-reads only the columns it shows (``CaseRows.columns``), the page's handlers and open deadlines
-in one query each (cases.querysets.case_list), and formats each row with the serializer's
-own fields' ``to_representation``, without DRF's per-row attribute lookups; the keys and values
-are the serializer's (tests/api/test_case_list_rows.py compares the two).
+reads only the columns it shows (``CaseRows.columns``), the page's handlers, open deadlines
+and hearings in one query each (cases.querysets.case_list), and formats each row by the kind
+of the serializer's field, without DRF's per-row attribute lookups; the keys and values are
+the serializer's (tests/api/test_case_list_rows.py compares the two).
 """
 
 from __future__ import annotations
@@ -20,17 +20,19 @@ from rest_framework import serializers
 from cases.api.serializers import CaseSerializer
 from cases.choices import Status
 from cases.models import Deadline
-from cases.querysets.case_list import DeadlineWords, handler_ids_of, open_deadlines_of
+from cases.querysets.case_list import (
+    DeadlineWords,
+    HearingSummary,
+    handler_ids_of,
+    hearing_summaries_of,
+    open_deadlines_of,
+)
 from casetracker.calendar import WorkdayCalendar
 from casetracker.outcomes import current_bucket
 
 # CaseSerializer's fields that are not a column of the case as is.
 _AGENCY, _HANDLERS, _BUCKET, _DEADLINES, _HEARINGS = "agency", "handlers", "bucket", "deadlines", "hearings"
-# CaseQuerySet.with_hearing_summary()'s annotations, read with the columns.
-HEARING_COLUMNS = (
-    "hearings_count", "hearings_held", "leader_attended", "next_hearing_id", "next_hearing_at",
-    "next_hearing_leader_id",
-)
+_NO_HEARINGS = HearingSummary()
 
 
 # Fields whose representation of a value read from the database is the value itself
@@ -50,21 +52,27 @@ class CaseRows:
         for key, field in fields.items():
             if key not in (_AGENCY, _HANDLERS, _BUCKET, _DEADLINES, _HEARINGS):
                 self.plain.append((key, field.source, _kind(field)))
-        self.columns = ["id", "agency__code", *(c for _, c, _k in self.plain if c != "id"), *HEARING_COLUMNS]
+        self.columns = ["id", "agency__code", *(c for _, c, _k in self.plain if c != "id")]
 
     def represent(self, rows: Iterable[dict[str, Any]], *, today: dt.date,
                   calendar: WorkdayCalendar) -> list[dict[str, Any]]:
         rows = list(rows)
         ids = [row["id"] for row in rows]
-        handlers = handler_ids_of(ids) if ids else {}
-        deadlines = open_deadlines_of(ids, today=today, calendar=calendar) if ids else {}
+        if not ids:
+            return []
+        handlers = handler_ids_of(ids)
+        deadlines = open_deadlines_of(ids)
+        hearings = hearing_summaries_of(ids, now=timezone.now())
         words = DeadlineWords(today=today, calendar=calendar)
         zone = timezone.get_current_timezone()
-        return [self._row(row, handlers.get(row["id"], []), deadlines.get(row["id"], []), words, zone)
-                for row in rows]
+        return [
+            self._row(row, handlers.get(row["id"], []), deadlines.get(row["id"], []),
+                      hearings.get(row["id"], _NO_HEARINGS), words, zone)
+            for row in rows
+        ]
 
     def _row(self, row: dict[str, Any], handlers: list[int], deadlines: list[dict[str, Any]],
-             words: DeadlineWords, zone: dt.tzinfo) -> dict[str, Any]:
+             hearings: HearingSummary, words: DeadlineWords, zone: dt.tzinfo) -> dict[str, Any]:
         out = dict.fromkeys(self.keys)  # CaseSerializer's key order
         for key, column, kind in self.plain:
             value = row[column]
@@ -78,14 +86,14 @@ class CaseRows:
         out[_HANDLERS] = handlers
         out[_BUCKET] = current_bucket(row["outcome"], concluded=row["status"] == Status.CONCLUDED).value
         out[_DEADLINES] = [_deadline(d, words) for d in deadlines]
-        next_id = row["next_hearing_id"]
-        out[_HEARINGS] = {  # CaseSerializer.get_hearings() of the annotated columns
-            "count": row["hearings_count"] or 0,
-            "held": row["hearings_held"] or 0,
-            "leader_attended": bool(row["leader_attended"]),
+        next_id = hearings.next_id
+        out[_HEARINGS] = {  # CaseSerializer.get_hearings()
+            "count": hearings.count,
+            "held": hearings.held,
+            "leader_attended": hearings.leader_attended,
             "next_id": next_id,
-            "next_at": _datetime(row["next_hearing_at"], zone) if next_id else None,
-            "leader_arranged": (row["next_hearing_leader_id"] is not None) if next_id else None,
+            "next_at": _datetime(hearings.next_at, zone) if hearings.next_at is not None else None,
+            "leader_arranged": (hearings.next_leader_id is not None) if next_id else None,
         }
         return out
 
@@ -109,14 +117,14 @@ def _datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
 
 def _deadline(row: dict[str, Any], words: DeadlineWords) -> dict[str, Any]:
     """OpenDeadlineSerializer's answer for an open deadline read as values."""
-    left, left_text, basis = words(row["rule"], row["rule_version"], row["due_on"])
+    urgency, left, left_text, basis = words(row["rule"], row["rule_version"], row["due_on"])
     return {
         "id": row["id"],
         "rule": row["rule"],
         "rule_version": row["rule_version"],
         "title": Deadline.title_of(row["title"], row["rule"]),
         "due_on": row["due_on"].isoformat(),
-        "urgency": row["urgency"],
+        "urgency": urgency,
         "days_left": left,
         "days_left_text": left_text,
         "basis": basis,

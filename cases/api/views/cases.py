@@ -36,11 +36,8 @@ from casetracker.calendar import WorkdayCalendar
 
 
 def case_queryset(user: Any, calendar: WorkdayCalendar | None = None) -> QuerySet[Case]:
-    """Cases the user may read, with the bucket, open deadlines and the hearing summary.
-
-    The summary is CaseQuerySet.with_hearing_summary() and the deadlines one
-    prefetch, so a page of 200 cases costs the same queries as a page of one.
-    """
+    """Cases the user may read, with the bucket, open deadlines and the hearing summary, as
+    CaseSerializer reads them for one case (the list reads values: CaseViewSet.list)."""
     return (
         Case.objects.for_user(user)
         .with_bucket()
@@ -83,8 +80,8 @@ class CaseViewSet(
     def get_queryset(self) -> QuerySet[Case]:
         if self.action != "list":
             return case_queryset(self.request.user, self.workday_calendar)
-        # The list reads values (case_rows): the hearing summary as annotations, no prefetch.
-        queryset = Case.objects.for_user(self.request.user).with_hearing_summary()
+        # The list reads values (case_rows): no annotation, no prefetch.
+        queryset = Case.objects.for_user(self.request.user)
         return queryset if "archived" in self.request.query_params else queryset.active()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
