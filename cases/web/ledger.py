@@ -191,11 +191,15 @@ def ledger_queryset(
     user: Any, filters: dict[str, Any], *, today: dt.date, calendar: WorkdayCalendar, wide: bool = False
 ) -> CaseQuerySet:
     """The cases of the ledger: visible, not archived, filtered by CaseFilterSet (the API's) and sorted."""
-    handlers = Prefetch("handlers", queryset=get_user_model().objects.order_by("last_name", "first_name"))
+    # A list, not a manager per row: case.handlers.all() in a template clones a queryset for each case.
+    handlers = Prefetch("handlers", queryset=get_user_model().objects.order_by("last_name", "first_name"),
+                        to_attr="handler_list")
     queryset = Case.objects.for_user(user).active().select_related("agency").prefetch_related(handlers)
     queryset = queryset.with_next_deadline(today=today, calendar=calendar)
-    filterset = CaseFilterSet(data=filterset_data(filters), queryset=queryset, request=_Request(user))
-    return filterset.qs.order_by(*_ordering(filters.get("sort") or default_sort(wide)))
+    data = filterset_data(filters)
+    if data:  # without a filter every one is a no-op; building the FilterSet is not (cases/api/backends.py)
+        queryset = CaseFilterSet(data=data, queryset=queryset, request=_Request(user)).qs
+    return queryset.order_by(*_ordering(filters.get("sort") or default_sort(wide)))
 
 
 class _Request:
