@@ -8,7 +8,10 @@ Exactly once is decided by the database, not by the broker (docs/reminders.md):
 - a row is sent only by whoever moves it from pending to sending with a conditional
   UPDATE that changed exactly one row (the claim); a claim whose worker died is
   taken over after REMINDER_CLAIM_LEASE seconds, or at once by the same Celery task
-  redelivered after its worker was killed (acks_late: same task id);
+  redelivered after its worker was killed (acks_late: same task id); the in-app rows a
+  sweep has just inserted are claimed and marked sent by one conditional UPDATE under
+  their row locks, in the transaction that writes their notifications (nothing waits
+  between the two, so no claim outlives it);
 - in-app notifications are written in the same transaction that marks the row sent,
   so they are exactly once even across a crash; email and webhook are at least once
   (a crash between the send and the mark re-sends after the lease).
@@ -22,17 +25,16 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from cases import notify
 from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
+from cases.services.reminder_outbox_insert import Intended, deliveries_create, split_by_channel
 
 __all__ = [
     "DeliveryOutcome",
@@ -50,6 +52,7 @@ __all__ = [
     "delivery_claim",
     "delivery_send_claimed",
     "deliveries_send_claimed",
+    "deliveries_send_created",
     "new_token",
     "retry_delay",
     "in_app_batch",
@@ -78,22 +81,6 @@ class DeliveryOutcome:
 # A send that timed out is tried at most this many more times: the far side may have
 # accepted it before the timeout, and each retry may be one more copy in an inbox.
 TIMEOUT_RETRIES: Final = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Intended:
-    """A delivery row the policy wants to exist (its unique key plus the message)."""
-
-    reminder: str
-    recipient_id: int
-    channel: str
-    agency_id: int
-    title: str
-    body: str
-    url: str = ""
-    deadline_id: int | None = None
-    hearing_id: int | None = None
-    digest_on: dt.date | None = None
 
 
 def new_token(prefix: str = "sweep") -> str:
@@ -130,68 +117,6 @@ def locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
     return qs
 
 
-def deliveries_create(
-    intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None
-) -> tuple[list[int], list[int]]:
-    """INSERT the rows that do not exist yet; (in-app ids, e-mail and webhook ids) of those this call inserted.
-
-    INSERT ... ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE) of up to 500 rows a
-    statement, from plain tuples with the constant columns prepared once: building a model
-    instance per row and preparing its 23 fields one by one was most of a sweep's write
-    (issue 17). The unique constraints still decide what exists.
-    """
-    if not intended:
-        return [], []
-    now = now or timezone.now()
-    # The creator's exclusive window: nobody else's sweep recovers the row before it.
-    window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
-    given = {"created_by_sweep": token, "next_attempt_at": window, "created_at": now}
-    fixed = {str(f.column): f.get_db_prep_save(given.get(f.name, f.get_default()), connection) for f in _FIXED_FIELDS}
-    day = ReminderDelivery._meta.get_field("digest_on")
-    rows = [
-        (i.deadline_id, i.hearing_id, day.get_db_prep_save(i.digest_on, connection), i.reminder, i.recipient_id,
-         i.channel, i.agency_id, i.title[:300], i.body, i.url[:300], *fixed.values())
-        for i in intended
-    ]  # fmt: skip
-    columns = [*_VARYING, *fixed]
-    size = min(_INSERT_BATCH, connection.ops.bulk_batch_size(columns, rows))  # SQLite: 999 parameters
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(_insert_sql(columns, len(chunk)), [value for row in chunk for value in row])
-    created = ReminderDelivery.objects.filter(created_by_sweep=token).order_by("id").values_list("id", "channel")
-    return _split_by_channel(list(created))
-
-
-# The columns of an outbox row that differ from row to row, in the order deliveries_create gives them;
-# every other concrete column takes one value for the whole sweep (its token, window, time or default).
-_VARYING = (
-    "deadline_id", "hearing_id", "digest_on", "reminder", "recipient_id", "channel", "agency_id", "title", "body",
-    "url",
-)  # fmt: skip
-_FIXED_FIELDS = [f for f in ReminderDelivery._meta.concrete_fields if not f.primary_key and f.column not in _VARYING]
-
-
-_INSERT_BATCH: Final = 500
-
-
-def _insert_sql(columns: Sequence[str], rows: int) -> str:
-    ops = connection.ops
-    table = ops.quote_name(ReminderDelivery._meta.db_table)
-    names = ", ".join(ops.quote_name(c) for c in columns)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
-    return (
-        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({names}) VALUES {values} "
-        f"{ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
-    ).rstrip()
-
-
-def _split_by_channel(rows: Iterable[tuple[int, str]]) -> tuple[list[int], list[int]]:
-    pairs = list(rows)
-    in_app = [pk for pk, channel in pairs if channel == ReminderChannel.IN_APP]
-    return in_app, [pk for pk, channel in pairs if channel != ReminderChannel.IN_APP]
-
-
 def _claim_values(worker: str, now: dt.datetime) -> dict[str, Any]:
     return {"status": DeliveryStatus.SENDING, "claimed_by": worker, "claimed_at": now, "attempts": F("attempts") + 1}
 
@@ -220,13 +145,13 @@ def deliveries_claim_created(*, ids: Sequence[int], worker: str) -> list[int]:
     return _claim_batch(created, worker=worker, limit=len(ids))
 
 
-def created_claimer(created: Sequence[int], *, worker: str, size: int | None = None) -> Callable[[], list[int]]:
-    """A ``claim()`` for ``deliveries_send_inline`` that walks ``created`` ``size`` rows at a time.
+def created_claimer(created: Sequence[int], *, worker: str) -> Callable[[], list[int]]:
+    """A ``claim()`` for ``deliveries_send_inline`` that walks ``created`` ``send_batch()`` rows at a time.
 
     A batch none of whose rows is still pending (taken over meanwhile) is passed over, so
     the walk stops only at the end of ``created``.
     """
-    size = size or send_batch()
+    size = send_batch()
     batches = iter([list(created[i : i + size]) for i in range(0, len(created), size)])
 
     def claim() -> list[int]:
@@ -330,7 +255,7 @@ def deliveries_claim(*, ids: Sequence[int], worker: str) -> list[int]:
 def deliveries_by_channel(ids: Sequence[int]) -> tuple[list[int], list[int]]:
     """(in-app ids, e-mail and webhook ids) of ``ids``, in order, with one query."""
     channels = dict(ReminderDelivery.objects.filter(id__in=list(ids)).values_list("id", "channel"))
-    return _split_by_channel((pk, channels[pk]) for pk in ids if pk in channels)
+    return split_by_channel((pk, channels[pk]) for pk in ids if pk in channels)
 
 
 def _mark_sent(delivery_id: int, worker: str) -> int:
@@ -494,6 +419,47 @@ def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
         return [_send_one(rows[pk], worker) if pk in rows else DeliveryOutcome.SKIPPED for pk in ids]
     kept = set(held)
     return [DeliveryOutcome.SENT if pk in kept else DeliveryOutcome.SKIPPED for pk in ids]
+
+
+def deliveries_send_created(*, in_app: Sequence[int], external: Sequence[int], worker: str) -> list[str]:
+    """Send inline the rows a sweep inserted (``worker`` is its token): the in-app ones first,
+    ``in_app_batch()`` at a time, then e-mail and webhook ``send_batch()`` at a time under the
+    lease rule. Outcomes of the rows sent or tried."""
+    size = in_app_batch()
+    outcomes: list[str] = []
+    for start in range(0, len(in_app), size):
+        outcomes += _send_created_in_app(in_app[start : start + size], worker)
+    return outcomes + deliveries_send_inline(created_claimer(external, worker=worker), worker=worker)
+
+
+def _send_created_in_app(ids: Sequence[int], worker: str) -> list[str]:
+    """Claim, write and mark sent in one transaction the rows of ``ids`` still pending and untried.
+
+    An in-app send waits on no far side, so claim and mark are one conditional UPDATE under
+    the rows' locks (taken with SKIP LOCKED): no claim outlives the transaction, so there is
+    none for the lease to protect, and any other claimer finds the rows sent once it commits
+    (issue 17: three statements a batch instead of seven). A row another sweep holds is left
+    out, as a claim would leave it out. A channel error falls back to a claim and row-by-row
+    sends, which record it per row.
+    """
+    now = timezone.now()
+    created = ReminderDelivery.objects.filter(
+        id__in=list(ids), status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0
+    )
+    try:
+        with transaction.atomic():
+            held = list(locked(created.order_by("id")).values_list("id", flat=True))
+            notify.send_in_app_bulk(held)
+            if held:
+                # Only the rows locked above: one skipped as locked may be pending again by now.
+                sent = {**_claim_values(worker, now), "status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
+                ReminderDelivery.objects.filter(id__in=held).update(**sent)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # recorded per row by the fallback
+        logger.exception("bulk in-app send of %s new rows failed; sending them one by one", len(ids))
+        return deliveries_send_claimed(ids=deliveries_claim_created(ids=ids, worker=worker), worker=worker)
+    return [DeliveryOutcome.SENT] * len(held)
 
 
 def _send_held(ids: list[int], *, worker: str, held_since: dt.datetime) -> list[str]:

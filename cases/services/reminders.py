@@ -472,12 +472,8 @@ def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     token = outbox.new_token("sweep")
     due, in_app, external = _write(now, token)
     deliveries_retry_next_day(now=now)
-    # Claimed batch by batch right before sending, never all at once (the lease rule); the
-    # in-app rows first and in larger batches: each batch is a few queries and no waiting.
-    outcomes = outbox.deliveries_send_inline(
-        outbox.created_claimer(in_app, worker=token, size=outbox.in_app_batch()), worker=token
-    )
-    outcomes += outbox.deliveries_send_inline(outbox.created_claimer(external, worker=token), worker=token)
+    # Claimed batch by batch right before sending, never all at once (the lease rule).
+    outcomes = outbox.deliveries_send_created(in_app=in_app, external=external, worker=token)
     outcomes += outbox.deliveries_send_inline(
         lambda: outbox.deliveries_recover(worker=token, limit=outbox.send_batch()),
         worker=token, most=outbox.RECOVER_BATCH,

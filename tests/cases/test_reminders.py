@@ -251,7 +251,7 @@ def test_a_failing_webhook_never_blocks_the_email_and_is_retried_then_marked_fai
 
 
 def test_a_claim_is_granted_to_exactly_one_worker(deadline, staff):
-    with mock.patch.object(outbox, "deliveries_claim_created", return_value=[]):
+    with mock.patch.object(outbox, "deliveries_send_created", return_value=[]):
         sweep(DUE)
     pk = ReminderDelivery.objects.get(channel=ReminderChannel.IN_APP).pk
     assert outbox.delivery_claim(delivery_id=pk, worker="a")
@@ -261,7 +261,7 @@ def test_a_claim_is_granted_to_exactly_one_worker(deadline, staff):
 
 
 def test_a_send_whose_worker_died_is_taken_over_after_the_lease(deadline, staff, settings):
-    with mock.patch.object(outbox, "deliveries_claim_created", return_value=[]):
+    with mock.patch.object(outbox, "deliveries_send_created", return_value=[]):
         sweep(DUE)
     pk = ReminderDelivery.objects.get(channel=ReminderChannel.IN_APP).pk
     outbox.delivery_claim(delivery_id=pk, worker="dead")
@@ -274,7 +274,7 @@ def test_a_send_whose_worker_died_is_taken_over_after_the_lease(deadline, staff,
 
 
 def test_a_row_whose_creator_died_before_sending_is_sent_by_a_later_sweep(deadline, staff, settings):
-    with mock.patch.object(outbox, "deliveries_claim_created", return_value=[]):
+    with mock.patch.object(outbox, "deliveries_send_created", return_value=[]):
         sweep(DUE)
     assert ReminderDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2
     assert sweep(DUE).sent == 0  # still the creator's window
