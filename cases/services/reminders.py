@@ -40,6 +40,7 @@ from cases.choices import HearingKind, HearingStatus, Status
 from cases.models import Deadline, Hearing, Membership
 from cases.models.reminders import ReminderChannel
 from cases.people import person_name
+from cases.querysets.ids import id_in
 from cases.services import evidence_reminders
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
@@ -241,8 +242,7 @@ def _hearing_words(row: dict[str, Any], reminder: str, leader: Person | None) ->
 def _people(ids: set[int]) -> dict[int, Person]:
     """The active users among ``ids``, one query."""
     rows = (
-        get_user_model()
-        .objects.filter(id__in=ids, is_active=True)
+        id_in(get_user_model().objects.filter(is_active=True), "id", ids)
         .values(
             "id", "username", "first_name", "last_name", "email", "membership__wants_digest",
             "membership__agency_id", "membership__agency__webhook_url",
@@ -264,7 +264,7 @@ def _handler_ids(case_ids: set[int]) -> dict[int, list[int]]:
     from cases.models import Case
 
     handlers: dict[int, list[int]] = defaultdict(list)
-    pairs = Case.handlers.through.objects.filter(case_id__in=case_ids).order_by("user_id")
+    pairs = id_in(Case.handlers.through.objects.order_by("user_id"), "case_id", case_ids)
     for case_id, user_id in pairs.values_list("case_id", "user_id"):
         handlers[case_id].append(user_id)
     return handlers
@@ -273,7 +273,7 @@ def _handler_ids(case_ids: set[int]) -> dict[int, list[int]]:
 def _leader_ids(agency_ids: set[int]) -> dict[int, list[int]]:
     """The agencies' responsible persons (SPC20 Art. 2), one query."""
     leaders: dict[int, list[int]] = defaultdict(list)
-    members = Membership.objects.responsible_persons().filter(agency_id__in=agency_ids).order_by("user_id")
+    members = id_in(Membership.objects.responsible_persons(), "agency_id", agency_ids).order_by("user_id")
     for agency_id, user_id in members.values_list("agency_id", "user_id"):
         leaders[agency_id].append(user_id)
     return leaders
