@@ -292,8 +292,17 @@ def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[dict
         .order_by("id")
         .values(*_SUBJECT, "due_on", "title", "rule", "rule_version")
     )
-    due = [(row, deadline_reminder_at(row["due_on"], today, calendar)) for row in rows]
-    return [(row, key) for row, key in due if key is not None]
+    # The reminder depends only on the due day: a few hundred days for tens of thousands of rows.
+    keys: dict[dt.date, str | None] = {}
+    due: list[tuple[dict[str, Any], str]] = []
+    for row in rows:
+        day = row["due_on"]
+        if day not in keys:
+            keys[day] = deadline_reminder_at(day, today, calendar)
+        key = keys[day]
+        if key is not None:
+            due.append((row, key))
+    return due
 
 
 def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[dict[str, Any], list[str]]]:
