@@ -155,6 +155,14 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
             next_hearing_leader_id=Subquery(upcoming.values("expected_leader")[:1]),
         )
 
+    def with_agency_code(self) -> CaseQuerySet:
+        """Annotate ``agency_code``: a subquery per row shown, not a join, so a wide list's
+        count (up to 10,000 rows, cases/api/pagination.py) does not join every row to its agency."""
+        from cases.models import Agency
+
+        code = Agency.objects.filter(pk=OuterRef("agency_id")).order_by().values("code")[:1]
+        return self.annotate(agency_code=Subquery(code))
+
     def grounds_missing(self) -> CaseQuerySet:
         """Concluded as corrected/lost but without the grounds D12 asks for (cases from before it asked)."""
         from cases.models import CaseGround

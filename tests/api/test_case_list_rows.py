@@ -8,6 +8,8 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
@@ -99,3 +101,14 @@ def test_a_row_without_deadlines_hearings_or_handlers_has_empty_ones(client_for,
     assert (row["handlers"], row["deadlines"], row["bucket"]) == ([], [], "pending")
     assert row["hearings"] == {"count": 0, "held": 0, "leader_attended": False, "next_id": None, "next_at": None,
                                "leader_arranged": None}
+
+
+def test_the_count_of_the_list_does_not_join_the_agencies(client_for, agency, staff):
+    """A wide list counts up to 10,000 rows: the agency's code is read for the page only."""
+    CaseFactory(agency=agency)
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client_for(staff).get("/api/cases/").json()["results"][0]["agency"] == agency.code
+
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and not any("cases_agency" in sql for sql in counts)

@@ -52,7 +52,7 @@ class CaseRows:
         for key, field in fields.items():
             if key not in (_AGENCY, _HANDLERS, _BUCKET, _DEADLINES, _HEARINGS):
                 self.plain.append((key, field.source, _kind(field)))
-        self.columns = ["id", "agency__code", *(c for _, c, _k in self.plain if c != "id")]
+        self.columns = ["id", "agency_code", *(c for _, c, _k in self.plain if c != "id")]
 
     def represent(self, rows: Iterable[dict[str, Any]], *, today: dt.date,
                   calendar: WorkdayCalendar) -> list[dict[str, Any]]:
@@ -82,7 +82,7 @@ class CaseRows:
                 out[key] = value.isoformat()
             else:
                 out[key] = _datetime(value, zone)
-        out[_AGENCY] = row["agency__code"]
+        out[_AGENCY] = row["agency_code"]  # CaseQuerySet.with_agency_code()
         out[_HANDLERS] = handlers
         out[_BUCKET] = current_bucket(row["outcome"], concluded=row["status"] == Status.CONCLUDED).value
         out[_DEADLINES] = [_deadline(d, words) for d in deadlines]

@@ -80,8 +80,8 @@ class CaseViewSet(
     def get_queryset(self) -> QuerySet[Case]:
         if self.action != "list":
             return case_queryset(self.request.user, self.workday_calendar)
-        # The list reads values (case_rows): no annotation, no prefetch.
-        queryset = Case.objects.for_user(self.request.user)
+        # The list reads values (case_rows): no prefetch, and the agency's code without a join.
+        queryset = Case.objects.for_user(self.request.user).with_agency_code()
         return queryset if "archived" in self.request.query_params else queryset.active()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
