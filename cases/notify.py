@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.models import Deadline, Hearing
 from cases.models.reminders import Notification, ReminderChannel, ReminderDelivery
+from cases.querysets.ids import id_in_sql
 
 __all__ = [
     "ChannelError",
@@ -74,7 +75,7 @@ def send_in_app_bulk(delivery_ids: list[int]) -> int:
     qn = connection.ops.quote_name
     created_at = Notification._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
     columns = ", ".join(qn(c) for c in _NOTIFICATION_COLUMNS)
-    marks = ", ".join(["%s"] * len(delivery_ids))
+    which, ids = id_in_sql("d.id", delivery_ids)
     sql = (
         f"INSERT INTO {qn(Notification._meta.db_table)} ({columns})"
         " SELECT d.recipient_id, d.title, d.body, d.url, COALESCE(dl.case_id, h.case_id),"
@@ -82,10 +83,10 @@ def send_in_app_bulk(delivery_ids: list[int]) -> int:
         f" FROM {qn(ReminderDelivery._meta.db_table)} d"
         f" LEFT JOIN {qn(Deadline._meta.db_table)} dl ON dl.id = d.deadline_id"
         f" LEFT JOIN {qn(Hearing._meta.db_table)} h ON h.id = d.hearing_id"
-        f" WHERE d.id IN ({marks}) ORDER BY d.id"
+        f" WHERE {which} ORDER BY d.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [created_at, *delivery_ids])
+        cursor.execute(sql, [created_at, *ids])
         return int(cursor.rowcount)
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from django.db import connection
 from django.db.models import QuerySet
 
-__all__ = ["id_in"]
+__all__ = ["id_in", "id_in_sql"]
 
 _QS = TypeVar("_QS", bound=QuerySet[Any])
 
@@ -24,5 +24,12 @@ def id_in(qs: _QS, column: str, ids: Collection[int]) -> _QS:
     if connection.vendor != "postgresql":
         return qs.filter(**{f"{column}__in": list(ids)})
     qn = connection.ops.quote_name
-    where = f"{qn(qs.model._meta.db_table)}.{qn(column)} = ANY(%s::bigint[])"
-    return cast(_QS, qs.extra(where=[where], params=[list(ids)]))
+    where, params = id_in_sql(f"{qn(qs.model._meta.db_table)}.{qn(column)}", ids)
+    return cast(_QS, qs.extra(where=[where], params=params))
+
+
+def id_in_sql(column_sql: str, ids: Collection[int]) -> tuple[str, list[Any]]:
+    """The SQL condition and parameters of ``id_in`` for a hand-written statement."""
+    if connection.vendor == "postgresql":
+        return f"{column_sql} = ANY(%s::bigint[])", [list(ids)]
+    return f"{column_sql} IN ({', '.join(['%s'] * len(ids))})", list(ids)

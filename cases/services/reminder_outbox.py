@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cases import notify
 from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
+from cases.querysets.ids import id_in
 from cases.services.reminder_outbox_insert import Intended, deliveries_create, split_by_channel
 
 __all__ = [
@@ -165,7 +166,7 @@ def created_claimer(created: Sequence[int], *, worker: str) -> Callable[[], list
 
 
 def _claimed_by(worker: str, ids: Iterable[int]) -> list[int]:
-    qs = ReminderDelivery.objects.filter(id__in=list(ids), claimed_by=worker, status=DeliveryStatus.SENDING)
+    qs = id_in(ReminderDelivery.objects.filter(claimed_by=worker, status=DeliveryStatus.SENDING), "id", list(ids))
     return list(qs.order_by("id").values_list("id", flat=True))
 
 
@@ -248,13 +249,13 @@ def deliveries_claim(*, ids: Sequence[int], worker: str) -> list[int]:
     the ids it now holds. The same rules as ``delivery_claim``, row by row."""
     now = timezone.now()
     with transaction.atomic():
-        ReminderDelivery.objects.filter(_free_q(worker, now), id__in=list(ids)).update(**_claim_values(worker, now))
+        id_in(ReminderDelivery.objects.filter(_free_q(worker, now)), "id", list(ids)).update(**_claim_values(worker, now))
     return _claimed_by(worker, ids)
 
 
 def deliveries_by_channel(ids: Sequence[int]) -> tuple[list[int], list[int]]:
     """(in-app ids, e-mail and webhook ids) of ``ids``, in order, with one query."""
-    channels = dict(ReminderDelivery.objects.filter(id__in=list(ids)).values_list("id", "channel"))
+    channels = dict(id_in(ReminderDelivery.objects.all(), "id", list(ids)).values_list("id", "channel"))
     return split_by_channel((pk, channels[pk]) for pk in ids if pk in channels)
 
 
@@ -406,7 +407,7 @@ def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
         return []
     try:
         with transaction.atomic():
-            mine = ReminderDelivery.objects.filter(id__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker)
+            mine = id_in(ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=worker), "id", ids)
             held = sorted(mine.select_for_update().values_list("id", flat=True))
             notify.send_in_app_bulk(held)
             if held:
@@ -443,9 +444,8 @@ def _send_created_in_app(ids: Sequence[int], worker: str) -> list[str]:
     sends, which record it per row.
     """
     now = timezone.now()
-    created = ReminderDelivery.objects.filter(
-        id__in=list(ids), status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0
-    )
+    pending = ReminderDelivery.objects.filter(status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0)
+    created = id_in(pending, "id", ids)  # 1,000 ids: one array parameter on PostgreSQL
     try:
         with transaction.atomic():
             held = list(locked(created.order_by("id")).values_list("id", flat=True))
@@ -453,7 +453,7 @@ def _send_created_in_app(ids: Sequence[int], worker: str) -> list[str]:
             if held:
                 # Only the rows locked above: one skipped as locked may be pending again by now.
                 sent = {**_claim_values(worker, now), "status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
-                ReminderDelivery.objects.filter(id__in=held).update(**sent)
+                id_in(ReminderDelivery.objects.all(), "id", held).update(**sent)
     except (OperationalError, InterfaceError):
         raise
     except Exception:  # recorded per row by the fallback
