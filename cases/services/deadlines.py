@@ -137,12 +137,13 @@ def not_in_force_message(exc: RuleNotInForce) -> str:
 
 
 # Periods already computed on a calendar (which never changes once built): a batch of new
-# cases computes the same rule from the same day many times (deadlines_check, then the
-# plan). Bounded, since the process's cached calendar lives as long as the process.
+# cases computes the same rule from the same day twice (deadlines_check, then the plan),
+# often across neighbouring cases. Small and bounded: the process's cached calendar lives
+# as long as the process, and an import's memory must not grow with its rows.
 _PERIODS: weakref.WeakKeyDictionary[WorkdayCalendar, dict[tuple[str, dt.date, str], Period]] = (
     weakref.WeakKeyDictionary()
 )
-_PERIODS_MAX: Final = 50_000
+_PERIODS_MAX: Final = 2_000
 
 
 def _compute(

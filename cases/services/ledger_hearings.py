@@ -10,7 +10,7 @@ one, or a batch the database refuses goes through the single-row services in a s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -24,7 +24,7 @@ from cases.ledger.reader import Sheet
 from cases.models import Agency, Case, Hearing
 from cases.services import hearings as hearing_services
 from cases.services.case_batch import NewHearing, hearings_create_many
-from cases.services.lookups import AgencyLookups
+from cases.services.lookups import AgencyLookups, digest
 from casetracker.ledger_values import normalize_label, normalize_number
 
 # Rows read, checked and written together: bounds the memory of a pass, whatever the file's size.
@@ -37,9 +37,34 @@ _HEARING_FIELD_COLUMN = {
 }
 
 
-def _key(reviewing_body: str, number: str) -> tuple[str, str]:
-    """A case's key as the ledger compares it: 审理机关 and 案号, brackets and spaces loosely."""
-    return normalize_label(reviewing_body), normalize_number(number)
+_LOW: Final = (1 << 96) - 1
+
+
+def _key(reviewing_body: str, number: str) -> int:
+    """A case's key as the ledger compares it: 审理机关 and 案号, brackets and spaces loosely.
+
+    Kept as digests (lookups.digest), the key's above its 案号's: the import remembers one
+    per row across the file, and strings cost ~1 KiB a row.
+    """
+    number = normalize_number(number)
+    return (digest(normalize_label(reviewing_body), number) << 96) | digest(number)
+
+
+def _number_key(number: str) -> int:
+    """The 案号 part of ``_key`` for a 案号 as typed."""
+    return digest(normalize_number(number))
+
+
+def _number_of(key: int) -> int:
+    return key & _LOW
+
+
+def _hearing_key(case_id: int, kind: str, when: dt.datetime) -> int:
+    """A hearing's key (case, kind, time): the instant in microseconds, whatever its time zone."""
+    return digest(case_id, kind, (when - _EPOCH) // dt.timedelta(microseconds=1))
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class HearingRows:
@@ -50,9 +75,11 @@ class HearingRows:
     reason: str
     people: People
     lookups: AgencyLookups
-    by_key: dict[tuple[str, str], int]
-    by_number: dict[str, set[int]]
-    hearing_keys: dict[tuple[int, str, dt.datetime], int]
+    by_key: dict[int, int]
+    hearing_keys: dict[int, int]
+
+    def _pks_of_number(self, number: int) -> set[int]:
+        raise NotImplementedError
 
     def _tick(self) -> None:
         raise NotImplementedError
@@ -73,8 +100,11 @@ class HearingRows:
     def hearings(self, sheet: Sheet) -> None:
         present = {column.key for column in sheet.columns.values()}
         stored = Hearing.objects.filter(case__agency=self.agency, archived_at__isnull=True)
-        self.hearing_keys = {(h.case_id, h.kind, h.scheduled_at): h.pk for h in stored.only("case", "kind", "scheduled_at")}
-        seen: dict[tuple[int, str, dt.datetime], int] = {}
+        self.hearing_keys = {
+            _hearing_key(h.case_id, h.kind, h.scheduled_at): h.pk
+            for h in stored.only("case", "kind", "scheduled_at").iterator()
+        }
+        seen: dict[int, int] = {}
         chunk: list[ParsedRow] = []
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
@@ -93,7 +123,7 @@ class HearingRows:
         self._service_errors(HEARING_SHEET, row, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN, "scheduled_at")
 
     def _apply_hearings(self, chunk: list[ParsedRow], present: set[str],
-                        seen: dict[tuple[int, str, dt.datetime], int]) -> None:
+                        seen: dict[int, int]) -> None:
         """Stored hearings and postponed or cancelled ones one by one; new ones through the batch."""
         cases = Case.objects.in_bulk({pk for parsed in chunk if (pk := self._hearing_case_pk(parsed.values))})
         batch: list[NewHearing] = []
@@ -124,7 +154,7 @@ class HearingRows:
             self._hearing_refused(ref, refusal)
             self._tick()
         for hearing in result.created.values():
-            self.hearing_keys[(hearing.case_id, hearing.kind, hearing.scheduled_at)] = hearing.pk
+            self.hearing_keys[_hearing_key(hearing.case_id, hearing.kind, hearing.scheduled_at)] = hearing.pk
             self._created()
             self._tick()
 
@@ -134,24 +164,24 @@ class HearingRows:
             pk = self.by_key.get(_key(body, values["number"]))
             candidates = {pk} if pk else set()
         else:
-            candidates = self.by_number.get(normalize_number(values["number"]), set())
+            candidates = self._pks_of_number(_number_key(values["number"]))
         return next(iter(candidates)) if len(candidates) == 1 else None
 
     def _hearing_target(self, parsed: ParsedRow, cases: dict[int, Case],
-                        seen: dict[tuple[int, str, dt.datetime], int]) -> tuple[Case, str, dt.datetime]:
+                        seen: dict[int, int]) -> tuple[Case, str, dt.datetime]:
         """The row's case, kind and time; a row naming no case, or the same hearing twice, is refused."""
         values = parsed.values
         pk = self._hearing_case_pk(values)
         if pk is None:
             body = values.get("reviewing_body") or ""
-            several = not body and len(self.by_number.get(normalize_number(values["number"]), set())) > 1
+            several = not body and len(self._pks_of_number(_number_key(values["number"]))) > 1
             if several:
                 raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
             raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
         case = cases[pk]
         kind = values.get("kind") or (HearingKind.COURT if case.kind == Kind.LITIGATION else HearingKind.RECONSIDERATION)
         when = timezone.make_aware(values["scheduled_at"])
-        key = (case.pk, kind, when)
+        key = _hearing_key(case.pk, kind, when)
         if key in seen:
             raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": seen[key]}})
         seen[key] = parsed.row
@@ -161,7 +191,7 @@ class HearingRows:
         """A new scheduled or held hearing for the batch; None for a stored, postponed or cancelled one."""
         values = parsed.values
         status = values.get("status") or HearingStatus.SCHEDULED
-        if (case.pk, kind, when) in self.hearing_keys or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
+        if _hearing_key(case.pk, kind, when) in self.hearing_keys or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
             return None
         return NewHearing(
             ref=parsed.row, case=case, scheduled_at=when, kind=kind, place=values.get("place", ""),
@@ -183,7 +213,7 @@ class HearingRows:
     def _apply_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
                        when: dt.datetime) -> None:
         values = parsed.values
-        key = (case.pk, kind, when)
+        key = _hearing_key(case.pk, kind, when)
         pk = self.hearing_keys.get(key)
         if pk is None:
             hearing = hearing_services.hearing_schedule(

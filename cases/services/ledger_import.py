@@ -38,9 +38,8 @@ from cases.permissions import can_import
 from cases.services import cases as case_services
 from cases.services.case_batch import NewCase, cases_create_many
 from cases.services.deadlines import deadline_complete
-from cases.services.ledger_hearings import CHUNK, HearingRows, _key
+from cases.services.ledger_hearings import CHUNK, HearingRows, _key, _number_key, _number_of
 from cases.services.lookups import AgencyLookups
-from casetracker.ledger_values import normalize_number
 
 Progress = Callable[[int, int], None]
 
@@ -128,19 +127,19 @@ def _check_headers(sheet: Sheet, result: ImportResult) -> None:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """What the chain order needs of a row: its number in the sheet, key and 前序案号."""
 
     row: int
-    key: tuple[str, str]
+    key: int
     previous: str
 
 
 @dataclass
 class _CaseRow:
     parsed: ParsedRow
-    key: tuple[str, str]
+    key: int
     present: set[str]
 
 
@@ -156,10 +155,11 @@ class _Run(HearingRows):
         self.lookups = AgencyLookups.load(agency.pk)
         self.previous_cases: dict[int, Case] = {}
         stored = Case.objects.filter(agency=agency).only("pk", "number", "reviewing_body")
-        self.by_key: dict[tuple[str, str], int] = {_key(c.reviewing_body, c.number): c.pk for c in stored}
-        self.by_number: dict[str, set[int]] = {}
-        for (_body, number), pk in self.by_key.items():
-            self.by_number.setdefault(number, set()).add(pk)
+        # Keys as digests (ledger_hearings._key); a 案号 usually names one case: its pk, else a tuple.
+        self.by_key: dict[int, int] = {}
+        self.by_number: dict[int, int | tuple[int, ...]] = {}
+        for case in stored.iterator():
+            self._remember(_key(case.reviewing_body, case.number), case.pk)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -216,7 +216,7 @@ class _Run(HearingRows):
     def _index_cases(self, sheet: Sheet) -> list[_Entry]:
         """Every row's cells read once: their errors reported; the key and 前序案号 of the good rows kept."""
         entries: list[_Entry] = []
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[int, int] = {}
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
             for column, message in parsed.errors:
@@ -240,9 +240,9 @@ class _Run(HearingRows):
 
     def _chain_order(self, rows: list[_Entry]) -> dict[int, int]:
         """Row number -> its level: 0, or one below the row its 前序案号 names; a 前序案号 found nowhere is an error."""
-        in_file: dict[str, list[_Entry]] = {}
+        in_file: dict[int, list[_Entry]] = {}
         for row in rows:
-            in_file.setdefault(row.key[1], []).append(row)
+            in_file.setdefault(_number_of(row.key), []).append(row)
         level: dict[int, int] = {}
         state: dict[int, str] = {}
 
@@ -256,9 +256,9 @@ class _Run(HearingRows):
             state[row.row] = "visiting"
             ok, depth = True, 0
             if row.previous:
-                number = normalize_number(row.previous)
+                number = _number_key(row.previous)
                 parents = [other for other in in_file.get(number, []) if other is not row]
-                stored = self.by_number.get(number, set())
+                stored = self._pks_of_number(number)
                 if len(parents) + len(stored - {self.by_key.get(p.key) for p in parents}) > 1:
                     ok = False
                     self._error("", row.row, _CASE_COLUMN["previous"],
@@ -338,9 +338,21 @@ class _Run(HearingRows):
             act_changed=bool(status.get("act_changed")),
         )
 
-    def _remember(self, key: tuple[str, str], pk: int) -> None:
+    def _remember(self, key: int, pk: int) -> None:
         self.by_key[key] = pk
-        self.by_number.setdefault(key[1], set()).add(pk)
+        number = _number_of(key)
+        known = self.by_number.get(number)
+        if known is None or known == pk:
+            self.by_number[number] = pk
+        elif isinstance(known, int):
+            self.by_number[number] = (known, pk)
+        elif pk not in known:
+            self.by_number[number] = (*known, pk)
+
+    def _pks_of_number(self, number: int) -> set[int]:
+        """The cases (stored or created so far) whose 案号 has this ``_number_key``."""
+        known = self.by_number.get(number)
+        return set() if known is None else {known} if isinstance(known, int) else set(known)
 
     def _load_previous(self, chunk: list[_CaseRow]) -> None:
         """The previous cases the chunk's rows name, in one query."""
@@ -348,14 +360,14 @@ class _Run(HearingRows):
         for row in chunk:
             number = row.parsed.values.get("previous") or ""
             if number:
-                pks |= self.by_number.get(normalize_number(number), set())
+                pks |= self._pks_of_number(_number_key(number))
         self.previous_cases = Case.objects.in_bulk(pks) if pks else {}
 
     def _previous(self, values: dict[str, Any]) -> Case | None:
         number = values.get("previous") or ""
         if not number:
             return None
-        found = self.by_number.get(normalize_number(number), set())
+        found = self._pks_of_number(_number_key(number))
         if len(found) != 1:  # the row it names was refused: that row's error says why
             raise ValidationError({"previous": _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": number}})
         (pk,) = found
