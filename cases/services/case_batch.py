@@ -5,7 +5,7 @@ past deadlines and ``case_conclude`` for an old concluded record) or ``hearing_s
 (+ ``hearing_record``): the same validation functions, run on in-memory rows with the
 agency's members, leaders, taken case numbers and calendar loaded once
 (``AgencyLookups``); deadlines planned as ``deadlines_sync`` would. Rows that pass are
-written with ``bulk_create`` and the history each step would have left
+written in multi-row INSERTs with the history each step would have left
 (cases/services/batch.py). A refused row is returned with its ValidationError and
 nothing of it is written; the caller decides what a refusal means (the import rolls
 back the whole file).
