@@ -217,14 +217,13 @@ def live_roll_up_sql(year: int, scope: str) -> list[tuple[str, Any]]:
 
 
 def frozen_roll_up_sql(year: int, scope: str) -> list[tuple[str, Any]]:
-    """The frozen roll-up's design by hand: each agency's latest numbered row, every number summed."""
+    """The frozen roll-up's design by hand: each agency's latest numbered row, its flat list of
+    counts summed position by position (the project sums the same lists in Python)."""
     return [(
-        "WITH RECURSIVE latest AS (SELECT DISTINCT ON (agency_id) figures FROM cases_yearlyreport"
-        f"  WHERE year = {year} AND version >= 1 {scope} ORDER BY agency_id, version DESC),"
-        " leaves(path, value) AS (SELECT e.key, e.value FROM latest, jsonb_each(latest.figures) e"
-        "  UNION ALL SELECT l.path || '.' || e.key, e.value FROM leaves l, jsonb_each(l.value) e"
-        "  WHERE jsonb_typeof(l.value) = 'object')"
-        " SELECT path, sum((value #>> '{}')::numeric) FROM leaves WHERE jsonb_typeof(value) = 'number' GROUP BY path",
+        "WITH latest AS (SELECT DISTINCT ON (agency_id) counts FROM cases_yearlyreport"
+        f"  WHERE year = {year} AND version >= 1 {scope} ORDER BY agency_id, version DESC)"
+        " SELECT e.ord, sum(e.value::bigint) FROM latest,"
+        " jsonb_array_elements_text(latest.counts) WITH ORDINALITY AS e(value, ord) GROUP BY e.ord ORDER BY e.ord",
         None,
     )]
 

@@ -210,6 +210,7 @@ def _freeze(year: int, started: float) -> int:
     from cases.querysets.statistics import (
         _bucket_counts,
         _buckets,
+        frozen_counts,
         handled_cases,
         hearing_counts,
         hearing_rates_of,
@@ -251,8 +252,11 @@ def _freeze(year: int, started: float) -> int:
     reports = []
     for agency in agencies:
         fig = figures(agency)
+        data = fig.as_dict()
+        layout, numbers = frozen_counts(data)  # what YearlyReport.save() adds; bulk_create skips save()
         reports.append(YearlyReport(
-            agency=agency, year=year, version=1, kind=ReportKind.YEAR_END, figures=fig.as_dict(), case_list=[],
+            agency=agency, year=year, version=1, kind=ReportKind.YEAR_END, figures=data, case_list=[],
+            counts=numbers, counts_layout=layout,
             text_zh=text_zh(fig), text_en=text_en(fig), generated_at=now, generated_by_job="bench",
         ))
     busiest = max(agencies, key=lambda a: kinds.get(a.pk, {}).get(KIND_KEYS[1], empty)["total"])

@@ -16,7 +16,7 @@ with at most one decimal; an empty denominator gives `rate: null` and "—".
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,40 +210,6 @@ class YearFigures:
             follow_ups=_counts(data.get("follow_ups"), FOLLOW_UP_KEYS),
             corrective_actions=_counts(data.get("corrective_actions"), CORRECTIVE_ACTION_KEYS),
         )
-
-
-def figures_sum(
-    *, year: int, agency: str | None, parts: Iterable[YearFigures], subjects: Iterable[str]
-) -> YearFigures:
-    """The figures of several agencies together: every count and every rate's numerator and
-    denominator add up, because each proceeding and hearing belongs to exactly one agency."""
-    parts = list(parts)
-
-    def buckets(pick: Any) -> Buckets:
-        chosen = [pick(part) for part in parts]
-        return Buckets(
-            total=sum(b.total for b in chosen), **{key: sum(getattr(b, key) for b in chosen) for key in BUCKET_KEYS}
-        )
-
-    return YearFigures(
-        year=year,
-        agency=agency,
-        overall=buckets(lambda part: part.overall),
-        by_kind={kind: buckets(lambda part, kind=kind: part.kind(kind)) for kind in KIND_KEYS},
-        by_subject={code: buckets(lambda part, code=code: part.by_subject.get(code, Buckets())) for code in subjects},
-        rates={
-            key: Rate(
-                sum(part.rates.get(key, Rate()).numerator for part in parts),
-                sum(part.rates.get(key, Rate()).denominator for part in parts),
-            )
-            for key in RATE_KEYS
-        },
-        grounds={key: sum(part.grounds.get(key, 0) for part in parts) for key in GROUND_KEYS},
-        follow_ups={key: sum(part.follow_ups.get(key, 0) for part in parts) for key in FOLLOW_UP_KEYS},
-        corrective_actions={
-            key: sum(part.corrective_actions.get(key, 0) for part in parts) for key in CORRECTIVE_ACTION_KEYS
-        },
-    )
 
 
 # --- Chinese wording -----------------------------------------------------------------------
@@ -472,49 +438,79 @@ __all__ = [
     "Buckets",
     "Rate",
     "YearFigures",
+    "counts_layout",
+    "counts_sum",
+    "figure_count_keys",
+    "figures_counts",
     "figures_diff",
+    "figures_from_counts",
     "text_en",
     "text_zh",
 ]
 
 
-def figures_dicts_sum(
-    *, year: int, agency: str | None, parts: Iterable[Mapping[str, Any]], subjects: Iterable[str]
+
+# --- Frozen counts: a snapshot's numbers as one flat list ----------------------------------
+#
+# A supervising body's roll-up of a closed year adds up its agencies' frozen rows (issue 17).
+# Each row keeps, next to its figures, every number of them as a flat list in the order of
+# ``figure_count_keys``; adding thousands of rows is then adding lists column by column, and
+# ``counts_layout`` (a digest of that order) tells whether two rows' lists line up.
+
+
+def figure_count_keys(subjects: Iterable[str]) -> tuple[str, ...]:
+    """Every count of ``YearFigures.as_dict()`` as a dotted key, in a fixed order."""
+    def buckets(prefix: str) -> list[str]:
+        return [f"{prefix}.total", *(f"{prefix}.{key}" for key in BUCKET_KEYS)]
+
+    return (
+        "total",
+        *(f"buckets.{key}" for key in BUCKET_KEYS),
+        *(key for kind in KIND_KEYS for key in buckets(f"by_kind.{kind}")),
+        *(key for code in subjects for key in buckets(f"by_subject.{code}")),
+        *(f"rates.{key}.{part}" for key in RATE_KEYS for part in ("numerator", "denominator")),
+        *(f"grounds.{key}" for key in GROUND_KEYS),
+        *(f"follow_ups.{key}" for key in FOLLOW_UP_KEYS),
+        *(f"corrective_actions.{key}" for key in CORRECTIVE_ACTION_KEYS),
+    )
+
+
+def counts_layout(keys: Iterable[str]) -> str:
+    """A short digest of the key order: rows with the same layout can be added column by column."""
+    return hashlib.blake2b("|".join(keys).encode(), digest_size=8).hexdigest()
+
+
+def figures_counts(data: Mapping[str, Any], keys: Iterable[str]) -> list[int]:
+    """The numbers of a figures JSON object (``as_dict()``) in the order of ``keys``; absent ones are 0."""
+    flat = _flatten(data)
+    return [int(flat.get(key) or 0) for key in keys]
+
+
+def counts_sum(vectors: Iterable[list[int]], width: int) -> list[int]:
+    """Column sums of equally long count lists (``zip`` and ``sum`` run in C)."""
+    vectors = list(vectors)
+    if not vectors:
+        return [0] * width
+    return [sum(column) for column in zip(*vectors, strict=True)]
+
+
+def figures_from_counts(
+    *, year: int, agency: str | None, counts: list[int], keys: tuple[str, ...], subjects: Iterable[str]
 ) -> YearFigures:
-    """``figures_sum`` over the stored JSON objects (``as_dict()``) themselves: the same sums
-    without building a YearFigures per part (issue 17). Parts written by the same version of
-    ``as_dict`` have their numbers in the same order, so each group is summed column by column
-    (``zip``, ``sum``: C loops); a part of another shape is added key by key."""
-    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
-    total = 0
-    for data in parts:
-        total += int(data["total"])
-        groups["buckets", ""].append(data["buckets"])
-        for name in ("by_kind", "by_subject"):
-            for key, counts in data.get(name, {}).items():
-                groups[name, key].append(counts)
-        for key, rate in data.get("rates", {}).items():  # the stored "rate" itself is not summed
-            groups["rates", key].append({"numerator": rate["numerator"], "denominator": rate["denominator"]})
-        for name in ("grounds", "follow_ups", "corrective_actions"):
-            if data.get(name):
-                groups[name, ""].append(data[name])
+    """The YearFigures that a summed count list stands for (the inverse of ``figures_counts``)."""
+    value = dict(zip(keys, counts, strict=True))
 
-    def added(dicts: list[Mapping[str, Any]]) -> dict[str, Any]:
-        if not dicts:
-            return {}
-        keys = tuple(dicts[0])
-        if all(tuple(d) == keys for d in dicts):
-            return dict(zip(keys, map(sum, zip(*(d.values() for d in dicts), strict=True)), strict=True))
-        sums: Counter[str] = Counter()
-        for d in dicts:
-            sums.update(d)
-        return dict(sums)
+    def buckets(prefix: str) -> Buckets:
+        return Buckets(total=value[f"{prefix}.total"], **{key: value[f"{prefix}.{key}"] for key in BUCKET_KEYS})
 
-    summed = {
-        "year": year, "agency": agency, "total": total, "buckets": added(groups["buckets", ""]),
-        "by_kind": {kind: {"total": 0, **added(groups["by_kind", kind])} for kind in KIND_KEYS},
-        "by_subject": {code: {"total": 0, **added(groups["by_subject", code])} for code in subjects},
-        "rates": {key: {"numerator": 0, "denominator": 0, **added(groups["rates", key])} for key in RATE_KEYS},
-        **{name: added(groups[name, ""]) for name in ("grounds", "follow_ups", "corrective_actions")},
-    }
-    return YearFigures.from_dict(summed)
+    return YearFigures(
+        year=year,
+        agency=agency,
+        overall=Buckets(total=value["total"], **{key: value[f"buckets.{key}"] for key in BUCKET_KEYS}),
+        by_kind={kind: buckets(f"by_kind.{kind}") for kind in KIND_KEYS},
+        by_subject={code: buckets(f"by_subject.{code}") for code in subjects},
+        rates={key: Rate(value[f"rates.{key}.numerator"], value[f"rates.{key}.denominator"]) for key in RATE_KEYS},
+        grounds={key: value[f"grounds.{key}"] for key in GROUND_KEYS},
+        follow_ups={key: value[f"follow_ups.{key}"] for key in FOLLOW_UP_KEYS},
+        corrective_actions={key: value[f"corrective_actions.{key}"] for key in CORRECTIVE_ACTION_KEYS},
+    )

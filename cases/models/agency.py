@@ -84,6 +84,14 @@ class Agency(PlainText):
         return ids
 
 
+    def subtree_ids(self) -> set[int] | None:
+        """``descendant_ids()``, or None when the subtree is every agency (a national root):
+        a roll-up then needs no agency filter at all (one cheap query to tell)."""
+        if self.parent_id is None and not Agency.objects.filter(parent__isnull=True).exclude(pk=self.pk).exists():
+            return None
+        return self.descendant_ids()
+
+
 class Membership(PlainText):
     """A user's place in one agency: their role and, for leaders, their rank."""
 

@@ -30,6 +30,10 @@ class YearlyReport(models.Model):
     version = models.PositiveIntegerField(_("版本"), help_text=_("1, 2, ...;本年实时统计为 0。"))
     kind = models.CharField(_("类型"), max_length=12, choices=ReportKind.choices)
     figures = models.JSONField(_("统计数据"))
+    # The same numbers as one flat list, for adding up thousands of agencies' rows (issue 17;
+    # cases.querysets.statistics.frozen_year_figures). Derived from `figures` by save().
+    counts = models.JSONField(_("计数"), default=list, blank=True, editable=False)
+    counts_layout = models.CharField(_("计数格式"), max_length=16, blank=True, editable=False)
     case_list = models.JSONField(_("案件清单"), default=list, blank=True)
     text_zh = models.TextField(_("报告段落(中文)"))
     text_en = models.TextField(_("报告段落(英文)"))
@@ -75,6 +79,12 @@ class YearlyReport(models.Model):
         # A numbered version is a published figure: it is never rewritten (add a new version instead).
         if not self._state.adding and self.kind != ReportKind.RUNNING:
             raise ValidationError(_("已生成的报告版本不能修改,请重新生成新版本。"))
+        from cases.querysets.statistics import frozen_counts
+
+        self.counts_layout, self.counts = frozen_counts(self.figures)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "figures" in update_fields:  # e.g. update_or_create
+            kwargs["update_fields"] = {*update_fields, "counts", "counts_layout"}
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

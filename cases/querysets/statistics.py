@@ -11,9 +11,11 @@ returns the JSON object of issue 5 (shape owned by casetracker.report.YearFigure
 `answered`, `answered_on_time`, `open`) and `corrective_actions` (`due`, `done`). Rates are
 fractions 0-1 (4 places) or null for an empty denominator.
 
-Seven queries whatever the number of cases (overall buckets, by kind, by subject, hearings,
-grounds, follow-up letters, corrective actions), each a conditional aggregation; `agency` plus `with_children` adds the few queries of
-`Agency.descendant_ids()` (one per level). Archived cases and hearings never count.
+Live, five queries whatever the number of cases (cases grouped by kind and subject, hearings,
+grounds, follow-up letters, corrective actions), each a conditional aggregation; `agency` plus
+`with_children` adds one query to resolve the subtree (`Agency.subtree_ids()`). A closed year
+whose agencies all have a frozen row is summed from those rows instead (`frozen_year_figures`).
+Archived cases and hearings never count.
 
 `case_rows(year=..., agency_ids=...)` gives the year's case list (one query) for exports.
 """
@@ -30,7 +32,19 @@ from django.db.models import Count, F, Q, QuerySet
 
 from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
-from casetracker.report import BUCKET_KEYS, GROUND_KEYS, KIND_KEYS, Buckets, Rate, YearFigures, figures_dicts_sum
+from casetracker.report import (
+    BUCKET_KEYS,
+    GROUND_KEYS,
+    KIND_KEYS,
+    Buckets,
+    Rate,
+    YearFigures,
+    counts_layout,
+    counts_sum,
+    figure_count_keys,
+    figures_counts,
+    figures_from_counts,
+)
 
 if TYPE_CHECKING:
     from cases.models import Agency
@@ -55,9 +69,9 @@ def validate_year(year: Any) -> int:
 
 
 def scope_ids(*, agency: Agency | None = None, with_children: bool = False, agencies: AgencyIds = None) -> Any:
-    """The agency ids a roll-up covers; None means every agency."""
+    """The agency ids a roll-up covers; None means every agency (no agency filter at all)."""
     if agency is not None:
-        return agency.descendant_ids() if with_children else {agency.pk}
+        return agency.subtree_ids() if with_children else {agency.pk}
     if agencies is None:
         return None
     return agencies if isinstance(agencies, QuerySet) else set(agencies)
@@ -190,16 +204,23 @@ def _corrective_action_counts(year: int, ids: Any) -> dict[str, int]:
     )
 
 
+def _bucket_sums(rows: Iterable[dict[str, Any]], keys: Iterable[str]) -> dict[str, int]:
+    rows = list(rows)
+    return {key: sum(row[key] or 0 for row in rows) for key in keys}
+
+
 def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
-    """The roll-up for agency ids (None = all) as a YearFigures; `label` is the agency code shown."""
+    """The roll-up for agency ids (None = all) as a YearFigures; `label` is the agency code shown.
+
+    The case counts come from one GROUP BY kind, subject (a few dozen rows); the overall, per
+    kind and per subject figures are their sums, so they cannot disagree."""
     year = validate_year(year)
     counts = _bucket_counts(year)
-    cases = handled_cases(year, ids)
-    overall = cases.aggregate(**counts)
-    kinds = {row["kind"]: row for row in cases.values("kind").annotate(**counts)}
-    subjects = {row["subject"]: row for row in cases.values("subject").annotate(**counts)}
-    empty = {key: 0 for key in counts}
-    recon, lit = kinds.get(KIND_KEYS[0], empty), kinds.get(KIND_KEYS[1], empty)
+    cells = list(handled_cases(year, ids).values("kind", "subject").annotate(**counts))
+    overall = _bucket_sums(cells, counts)
+    kinds = {kind: _bucket_sums((c for c in cells if c["kind"] == kind), counts) for kind in KIND_KEYS}
+    subjects = {code: _bucket_sums((c for c in cells if c["subject"] == code), counts) for code in Subject.values}
+    recon, lit = kinds[KIND_KEYS[0]], kinds[KIND_KEYS[1]]
     rates = {
         "correction": Rate(recon["corrected"], recon["concluded_in_year"]),
         "loss": Rate(lit["corrected"], lit["concluded_in_year"]),
@@ -209,8 +230,8 @@ def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
         year=year,
         agency=label,
         overall=_buckets(overall),
-        by_kind={kind: _buckets(kinds.get(kind, empty)) for kind in KIND_KEYS},
-        by_subject={code: _buckets(subjects.get(code, empty)) for code in Subject.values},
+        by_kind={kind: _buckets(kinds[kind]) for kind in KIND_KEYS},
+        by_subject={code: _buckets(subjects[code]) for code in Subject.values},
         rates=rates,
         grounds=_ground_counts(year, ids),
         follow_ups=_follow_up_counts(year, ids),
@@ -218,37 +239,62 @@ def year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures:
     )
 
 
+def count_keys() -> tuple[str, ...]:
+    """The order of a frozen row's ``counts`` today (D8's subjects are part of it)."""
+    return figure_count_keys(Subject.values)
+
+
+def frozen_counts(figures: dict[str, Any]) -> tuple[str, list[int]]:
+    """``(counts_layout, counts)`` of a figures object, as ``YearlyReport.save()`` stores them."""
+    keys = count_keys()
+    return counts_layout(keys), figures_counts(figures, keys)
+
+
 def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures | None:
     """A closed year's roll-up summed from the agencies' frozen rows, or None to compute it live.
 
     Each agency's latest numbered ``YearlyReport`` of the year (the 1 January ``year_end``
-    row, or a later regeneration) holds its own figures; a supervising body's roll-up is
-    their sum (``casetracker.report.figures_dicts_sum``): one query over a few thousand rows
-    instead of aggregating every case. None when the year is not closed (Beijing time) or
-    an agency in scope has no frozen row (docs/statistics.md, "Frozen or live").
+    row, or a later regeneration) holds its own figures and, beside them, the same numbers
+    as one flat list (``counts``); a supervising body's roll-up is the column sums of those
+    lists: one query over a few thousand short rows instead of aggregating every case. A row
+    whose list has another layout (written before the subjects changed) is read from its
+    figures with one more query. None when the year is not closed (Beijing time) or an agency
+    in scope has no frozen row (docs/statistics.md, "Frozen or live").
     """
     from cases.models import Agency, YearlyReport
 
     year = validate_year(year)
     if year >= dt.datetime.now(REPORT_TIMEZONE).year:
         return None
-    wanted = set(Agency.objects.values_list("id", flat=True)) if ids is None else None
-    if isinstance(ids, QuerySet):
-        wanted = set(ids.values_list("id", flat=True))
-    elif ids is not None:
-        wanted = set(ids)
-    assert wanted is not None
-    rows = (
-        YearlyReport.objects.filter(year=year, agency_id__in=wanted, version__gte=1)
-        .order_by("agency_id", "-version")
-        .values_list("agency_id", "figures")
-    )
-    latest: dict[int, Any] = {}
-    for agency_id, figures in rows:
-        latest.setdefault(agency_id, figures)
+    rows = YearlyReport.objects.filter(year=year, version__gte=1)
+    if ids is None:
+        wanted = set(Agency.objects.values_list("id", flat=True))
+    else:
+        wanted = set(ids.values_list("id", flat=True)) if isinstance(ids, QuerySet) else set(ids)
+        rows = rows.filter(agency_id__in=wanted)
+    latest: dict[int, tuple[int, str, list[int]]] = {}
+    for agency_id, report_id, layout, counts in rows.order_by("agency_id", "-version").values_list(
+        "agency_id", "id", "counts_layout", "counts"
+    ):
+        latest.setdefault(agency_id, (report_id, layout, counts))
     if set(latest) != wanted:
         return None
-    return figures_dicts_sum(year=year, agency=label, parts=latest.values(), subjects=Subject.values)
+    keys = count_keys()
+    layout = counts_layout(keys)
+    vectors = [counts for _, row_layout, counts in latest.values() if row_layout == layout]
+    others = [report_id for report_id, row_layout, _ in latest.values() if row_layout != layout]
+    if others:
+        figures = YearlyReport.objects.filter(id__in=others).values_list("figures", flat=True)
+        vectors += [figures_counts(data, keys) for data in figures]
+    total = counts_sum(vectors, len(keys))
+    return figures_from_counts(year=year, agency=label, counts=total, keys=keys, subjects=Subject.values)
+
+
+def scoped_statistics(*, year: int, ids: Any, label: str | None) -> dict[str, Any]:
+    """The figures of agency ids (None = every agency) resolved once by the caller, e.g. for
+    the five years of a trend: frozen for a closed year that has every row, live otherwise."""
+    figures = frozen_year_figures(year=year, ids=ids, label=label) or year_figures(year=year, ids=ids, label=label)
+    return figures.as_dict()
 
 
 def yearly_statistics(
@@ -257,9 +303,7 @@ def yearly_statistics(
     """The year's figures per D2-D4 as the JSON object of issue 5 (see the module docstring):
     from the frozen per-agency rows for a closed year that has them, live otherwise."""
     ids = scope_ids(agency=agency, with_children=with_children, agencies=agencies)
-    label = agency.code if agency is not None else None
-    figures = frozen_year_figures(year=year, ids=ids, label=label) or year_figures(year=year, ids=ids, label=label)
-    return figures.as_dict()
+    return scoped_statistics(year=year, ids=ids, label=agency.code if agency is not None else None)
 
 
 CASE_ROW_FIELDS = (

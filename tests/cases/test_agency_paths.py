@@ -36,3 +36,18 @@ def test_moving_an_agency_moves_everything_below_it():
     assert Agency.objects.get(pk=bureau.pk).path == f"/{new.pk}/{city.pk}/{bureau.pk}/"
     assert Agency.objects.get(pk=new.pk).descendant_ids() == {new.pk, city.pk, bureau.pk}
     assert Agency.objects.get(pk=old.pk).descendant_ids() == {old.pk}
+
+
+def test_the_subtree_of_the_only_root_is_every_agency_and_needs_no_filter(django_assert_num_queries):
+    root = AgencyFactory(code="root")
+    province = AgencyFactory(code="gx", parent=root)
+    with django_assert_num_queries(1):
+        assert root.subtree_ids() is None
+    assert province.subtree_ids() == {province.pk}
+
+
+def test_a_root_beside_another_root_is_a_subtree_of_its_own():
+    root, other = AgencyFactory(code="root"), AgencyFactory(code="other")
+    child = AgencyFactory(code="child", parent=root)
+    assert root.subtree_ids() == {root.pk, child.pk}
+    assert other.subtree_ids() == {other.pk}

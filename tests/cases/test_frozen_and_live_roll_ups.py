@@ -94,3 +94,41 @@ def test_a_frozen_roll_up_of_a_body_and_its_agencies_is_one_query_after_resolvin
         with django_assert_num_queries(1):
             figures = yearly_statistics(year=2022, agencies=ids)
     assert figures["total"] == 0
+
+
+def test_a_frozen_row_keeps_its_figures_numbers_as_a_flat_list_also_when_the_running_row_is_rewritten(db):
+    from cases.querysets.statistics import count_keys
+    from cases.services.reports import yearly_figures_refresh
+    from casetracker.report import counts_layout, figures_counts
+
+    with time_machine.travel(AFTER_THE_YEARS, tick=False):
+        agency = AgencyFactory(code="a")
+        yearly_figures_refresh(year=2023)
+        Case.objects.create(agency=agency, kind="reconsideration", number="N1", reviewing_body="R", applicant="A",
+                            subject="work_injury", received_on=dt.date(2023, 1, 10))
+        yearly_figures_refresh(year=2023)  # update_or_create: the list must follow the figures
+    running = YearlyReport.objects.get(agency=agency, year=2023)
+    assert running.figures["total"] == 1
+    assert running.counts == figures_counts(running.figures, count_keys())
+    assert running.counts_layout == counts_layout(count_keys())
+
+
+def test_a_row_frozen_under_another_layout_is_read_from_its_figures_with_one_more_query(
+    db, django_assert_num_queries
+):
+    with time_machine.travel(AFTER_THE_YEARS, tick=False):
+        parent = AgencyFactory(code="p")
+        child = AgencyFactory(code="c", parent=parent)
+        for agency, number in ((parent, "P1"), (child, "C1"), (child, "C2")):
+            Case.objects.create(agency=agency, kind="litigation", litigation_instance="first", number=number,
+                                reviewing_body="R", applicant="A", subject="pension",
+                                received_on=dt.date(2022, 3, 1))
+        yearly_reports_generate_year_end(year=2022)
+        # As if the child's row had been written when the subjects were different.
+        YearlyReport.objects.filter(agency=child).update(counts=[7, 7, 7], counts_layout="0123456789abcdef")
+        ids = {parent.pk, child.pk}
+        with django_assert_num_queries(2):
+            figures = frozen_year_figures(year=2022, ids=ids, label="p")
+        assert figures is not None
+        assert figures.as_dict() == year_figures(year=2022, ids=ids, label="p").as_dict()
+        assert figures.total == 3
