@@ -77,6 +77,7 @@ def prepare(cases: int, fresh: bool) -> Fixture:
     name = connection.settings_dict["NAME"]
     if not fresh and _held_cases() == cases:
         print(f"data: reusing {name} ({cases} proceedings)", flush=True)
+        call_command("migrate", verbosity=0)  # a database kept from an earlier run gets the new indexes
         return fixture(cases)
     started = time.perf_counter()
     if not fresh and _cases_inserted() == cases:
