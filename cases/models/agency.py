@@ -85,11 +85,21 @@ class Agency(PlainText):
 
 
     def subtree_ids(self) -> set[int] | None:
-        """``descendant_ids()``, or None when the subtree is every agency (a national root):
-        a roll-up then needs no agency filter at all (one cheap query to tell)."""
-        if self.parent_id is None and not Agency.objects.filter(parent__isnull=True).exclude(pk=self.pk).exists():
-            return None
-        return self.descendant_ids()
+        """``descendant_ids()``, or None when the subtree is every agency (the only root, a
+        national body): a roll-up then needs no agency filter at all. One query either way:
+        a root reads its subtree together with the other roots, if any."""
+        if self.parent_id is not None or not self.path:
+            return self.descendant_ids()
+        rows = Agency.objects.filter(Q(path__startswith=self.path) | Q(parent__isnull=True)).values_list(
+            "id", "path"
+        )
+        ids, other_root = set(), False
+        for pk, path in rows:
+            if path.startswith(self.path):
+                ids.add(pk)
+            else:
+                other_root = True
+        return (ids | {self.pk}) if other_root else None
 
 
 class Membership(PlainText):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, Subquery
 
 from cases.choices import HearingKind, HearingStatus, Kind, Status, Subject
 from casetracker.outcomes import Bucket, outcomes_in_bucket
@@ -268,16 +268,22 @@ def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigure
         return None
     rows = YearlyReport.objects.filter(year=year, version__gte=1)
     if ids is None:
-        wanted = set(Agency.objects.values_list("id", flat=True))
+        # Every agency: how many there are rides along as an uncorrelated scalar subquery
+        # (evaluated once), so the national roll-up stays one query.
+        everyone = Agency.objects.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+        rows = rows.annotate(agencies=Subquery(everyone))
+        fields: tuple[str, ...] = ("agency_id", "id", "counts_layout", "counts", "agencies")
     else:
         wanted = set(ids.values_list("id", flat=True)) if isinstance(ids, QuerySet) else set(ids)
         rows = rows.filter(agency_id__in=wanted)
+        fields = ("agency_id", "id", "counts_layout", "counts")
     latest: dict[int, tuple[int, str, list[int]]] = {}
-    for agency_id, report_id, layout, counts in rows.order_by("agency_id", "-version").values_list(
-        "agency_id", "id", "counts_layout", "counts"
-    ):
+    agencies = 0
+    for agency_id, report_id, layout, counts, *extra in rows.order_by("agency_id", "-version").values_list(*fields):
         latest.setdefault(agency_id, (report_id, layout, counts))
-    if set(latest) != wanted:
+        agencies = extra[0] if extra else agencies
+    complete = (latest and len(latest) == agencies) if ids is None else set(latest) == wanted
+    if not complete:
         return None
     keys = count_keys()
     layout = counts_layout(keys)

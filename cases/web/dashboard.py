@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 
 from cases.choices import DeadlineUrgency, Ground, HearingKind, Kind, Subject
 from cases.models import Agency, Case, Deadline, FollowUp, Hearing
-from cases.querysets.statistics import bucket_filters, handled_cases, held_hearings, yearly_statistics
+from cases.querysets.statistics import bucket_filters, handled_cases, held_hearings, scoped_statistics
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
 
@@ -43,7 +43,7 @@ class Scope:
         if self.agency is None:
             return self.visible_ids
         if "ids" not in self._resolved:
-            self._resolved["ids"] = self.agency.descendant_ids() if self.with_children else {self.agency.pk}
+            self._resolved["ids"] = self.agency.subtree_ids() if self.with_children else {self.agency.pk}
         return self._resolved["ids"]
 
     def agencies(self) -> Any:
@@ -56,9 +56,8 @@ class Scope:
         return Agency.objects.filter(pk__in=self.visible_ids)
 
     def statistics(self, year: int) -> dict[str, Any]:
-        if self.agency is not None:
-            return yearly_statistics(year=year, agency=self.agency, with_children=self.with_children)
-        return yearly_statistics(year=year, agencies=self.visible_ids)
+        """The year's figures for the scope, its subtree resolved once for all the trend's years."""
+        return scoped_statistics(year=year, ids=self.ids(), label=self.agency.code if self.agency else None)
 
 
 def _english() -> bool:
@@ -114,14 +113,12 @@ def charts(figures: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, An
 
 
 def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: WorkdayCalendar) -> list[dict[str, Any]]:
-    """Open cases counted by the urgency of their next bureau deadline (one aggregate query)."""
+    """Open cases counted by the urgency of their next bureau deadline (two set-based queries)."""
     cases = Case.objects.for_user(user).active().open()
     ids = scope.ids()
     if ids is not None:
         cases = cases.filter(agency_id__in=ids)
-    annotated = cases.with_next_deadline(today=today, calendar=calendar)
-    counts = {level.value: Count("id", filter=Q(next_urgency=level.value)) for level in DeadlineUrgency}
-    row = annotated.aggregate(**counts, none=Count("id", filter=Q(next_urgency__isnull=True)), total=Count("id"))
+    row = cases.urgency_counts(today=today, calendar=calendar)
     levels = [{"code": level.value, "label": str(level.label), "count": row[level.value]} for level in DeadlineUrgency]
     return [*levels, {"code": "none", "label": "", "count": row["none"]}, {"code": "total", "label": "",
                                                                          "count": row["total"]}]

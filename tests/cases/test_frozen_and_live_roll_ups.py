@@ -79,7 +79,18 @@ def test_the_open_year_and_a_year_without_every_frozen_row_are_computed_live(db)
         assert frozen_year_figures(year=2023, ids={parent.pk}, label="p") is None  # the open year
         YearlyReport.objects.filter(agency=child).delete()
         assert frozen_year_figures(year=2022, ids={parent.pk, child.pk}, label="p") is None
+        assert frozen_year_figures(year=2022, ids=None, label=None) is None  # every agency: the child lacks one
         assert frozen_year_figures(year=2022, ids={parent.pk}, label="p") is not None
+
+
+def test_the_frozen_roll_up_of_every_agency_is_one_query(db, django_assert_num_queries):
+    with time_machine.travel(AFTER_THE_YEARS, tick=False):
+        root = AgencyFactory(code="root")
+        for index in range(20):
+            AgencyFactory(code=f"b{index}", parent=root)
+        yearly_reports_generate_year_end(year=2022)
+        with django_assert_num_queries(1):
+            assert frozen_year_figures(year=2022, ids=None, label=None) is not None
 
 
 def test_a_frozen_roll_up_of_a_body_and_its_agencies_is_one_query_after_resolving_the_tree(

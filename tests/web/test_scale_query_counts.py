@@ -93,6 +93,8 @@ def test_the_roll_up_of_a_supervising_body_costs_the_same_queries_for_1_and_100_
 
 
 def test_the_dashboard_of_a_supervising_body_costs_the_same_queries_for_1_and_100_agencies(client):
+    AgencyFactory(code="elsewhere")  # so neither body below is the only root (that is the next test)
+
     def dashboard_queries(children: int) -> int:
         root, _ = tree(children)
         admin = member(root, Role.ADMIN)
@@ -107,6 +109,22 @@ def test_the_dashboard_of_a_supervising_body_costs_the_same_queries_for_1_and_10
 
     one = dashboard_queries(1)
     assert dashboard_queries(100) == one
+
+
+def test_the_national_dashboard_costs_the_same_queries_for_1_and_100_agencies(client):
+    root, _ = tree(1)  # the only root: its subtree is every agency, read without an agency filter
+    admin = member(root, Role.ADMIN)
+    client.force_login(admin)
+
+    def get():
+        response = client.get("/dashboard/", {"agency": root.code, "children": "1"})
+        assert response.status_code == 200
+
+    get()  # warm caches
+    one = queries(get)
+    for _ in range(99):
+        CaseFactory(agency=AgencyFactory(parent=root))
+    assert queries(get) == one
 
 
 def province(cities: int, bureaus_per_city: int):
