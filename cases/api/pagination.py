@@ -19,7 +19,9 @@ from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination as _Base
 from rest_framework.response import Response
 
-COUNT_CAP = 10_000
+from cases.querysets.counting import COUNT_CAP, count_up_to
+
+__all__ = ["COUNT_CAP", "CappedCountPaginator", "PageNumberPagination", "reads_several_agencies"]
 
 
 def reads_several_agencies(user: Any) -> bool:
@@ -45,7 +47,7 @@ class CappedCountPaginator(Paginator):
         if not hasattr(queryset, "values"):
             return len(queryset)
         # Only the primary keys: the annotations a page shows are not computed for the count.
-        counted: int = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        counted = count_up_to(queryset, COUNT_CAP)
         if counted <= COUNT_CAP:
             return counted
         if self.wide():

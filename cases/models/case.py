@@ -171,6 +171,14 @@ class Case(ConstraintErrorsOnFields):
             # provincial list walks it and stops after one page (issue 17, docs/api.md).
             models.Index(fields=["received_on", "id"], condition=Q(archived_at__isnull=True),
                          name="case_active_received_idx"),
+            # The open active cases, a small part of a province's history: the dashboard's
+            # urgency counts and the open-case lists read them without a pass over every case.
+            models.Index(fields=["agency", "id"], condition=Q(archived_at__isnull=True) & ~Q(status="concluded"),
+                         name="case_open_idx"),
+            # Concluded active cases by conclusion day, newest first: the dashboard's list of
+            # corrected/lost cases without grounds (D12) stops after one page.
+            models.Index(fields=["concluded_on", "id"], condition=Q(archived_at__isnull=True, status="concluded"),
+                         name="case_concluded_idx"),
         ]
         constraints = [
             models.CheckConstraint(

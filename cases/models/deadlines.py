@@ -147,6 +147,10 @@ class Deadline(PlainText):
             # Consumers: the ledger's and the API's "next open deadline of this case"
             # subqueries (and their sort); without it SQLite walks every open deadline per case.
             models.Index(fields=["case", "status", "due_on"], name="deadline_case_status_due_idx"),
+            # The bureau's open duties by due day (a few percent of all deadlines): what is
+            # overdue, the dashboard's urgency counts and the sweep's due duties.
+            models.Index(fields=["due_on", "case"], condition=Q(status="open", is_bureau_duty=True),
+                         name="deadline_open_duty_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 
 from cases.choices import DeadlineUrgency, Ground, HearingKind, Kind, Subject
 from cases.models import Agency, Case, Deadline, FollowUp, Hearing
+from cases.querysets.counting import CappedCount, capped_count
 from cases.querysets.statistics import bucket_filters, handled_cases, held_hearings, scoped_statistics
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
@@ -26,6 +27,7 @@ from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, Ye
 TREND_YEARS = 5
 UPCOMING_DAYS = 14
 OVERDUE_SHOWN = 20
+HEARINGS_SHOWN = 50
 AGENCIES_SHOWN = 20
 
 
@@ -124,40 +126,48 @@ def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: Workda
                                                                          "count": row["total"]}]
 
 
-def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[int, list[Deadline]]:
+def _counted(queryset: Any, rows: list[Any], shown: int) -> CappedCount:
+    """The rows' number when the list holds them all, else a count that stops at the cap."""
+    return CappedCount(len(rows)) if len(rows) < shown else capped_count(queryset)
+
+
+def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[CappedCount, list[Deadline]]:
     queryset = Deadline.objects.for_user(user).overdue(today=today).filter(case__archived_at__isnull=True)
     ids = scope.ids()
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
-    count = len(rows) if len(rows) < OVERDUE_SHOWN else queryset.count()
-    return count, rows
+    return _counted(queryset, rows, OVERDUE_SHOWN), rows
 
 
-def upcoming_hearings(user: Any, scope: Scope) -> list[Hearing]:
+def upcoming_hearings(user: Any, scope: Scope) -> tuple[CappedCount, list[Hearing]]:
+    """The next two weeks' hearings, soonest first: the first HEARINGS_SHOWN and how many there are."""
     queryset = Hearing.objects.for_user(user).upcoming(UPCOMING_DAYS)
     ids = scope.ids()
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
-    return list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id"))
+    rows = list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id")[:HEARINGS_SHOWN])
+    return _counted(queryset, rows, HEARINGS_SHOWN), rows
 
 
-def nobody_attended(user: Any, scope: Scope, year: int) -> list[Hearing]:
+def nobody_attended(user: Any, scope: Scope, year: int) -> tuple[CappedCount, list[Hearing]]:
     """The year's hearings at which nobody of the bureau appeared (我局无人出庭), flagged on the dashboard."""
     queryset = Hearing.objects.for_user(user).nobody_attended().held_in(year)
     ids = scope.ids()
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
-    return list(queryset.select_related("case").order_by("scheduled_at", "id"))
+    rows = list(queryset.select_related("case").order_by("scheduled_at", "id")[:OVERDUE_SHOWN])
+    return _counted(queryset, rows, OVERDUE_SHOWN), rows
 
 
-def open_follow_ups(user: Any, scope: Scope) -> tuple[int, list[FollowUp]]:
+def open_follow_ups(user: Any, scope: Scope) -> tuple[CappedCount, list[FollowUp]]:
     """Letters still to be answered (D12), earliest reply deadline first: the count and the first few."""
     queryset = FollowUp.objects.for_user(user).active().open()
     ids = scope.ids()
     if ids is not None:
         queryset = queryset.filter(agency_id__in=ids)
-    return queryset.count(), list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
+    rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
+    return _counted(queryset, rows, OVERDUE_SHOWN), rows
 
 
 def ground_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,12 +177,13 @@ def ground_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: -row["count"])
 
 
-def grounds_missing(user: Any, scope: Scope) -> tuple[int, list[Case]]:
+def grounds_missing(user: Any, scope: Scope) -> tuple[CappedCount, list[Case]]:
     """Proceedings concluded as corrected/lost without grounds (from before they were asked for)."""
     queryset = Case.objects.for_user(user).active().grounds_missing()
     ids = scope.ids()
     queryset = queryset if ids is None else queryset.filter(agency_id__in=ids)
-    return queryset.count(), list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
+    rows = list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
+    return _counted(queryset, rows, OVERDUE_SHOWN), rows
 
 
 def _indent(level: int) -> str:

@@ -30,6 +30,7 @@ from cases.web import dashboard as board
 from cases.web.views.common import user_agency_id
 
 AGENCY_CODE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+AGENCY_MENU_LIMIT = 100
 
 
 def _year(request: HttpRequest) -> tuple[int, str]:
@@ -72,6 +73,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = trend[-1]
     overdue_count, overdue = board.overdue_deadlines(request.user, scope, today=today)
     follow_up_count, follow_ups = board.open_follow_ups(request.user, scope)
+    hearings_count, hearings = board.upcoming_hearings(request.user, scope)
+    nobody_count, nobody = board.nobody_attended(request.user, scope, year)
+    # A menu of agencies up to AGENCY_MENU_LIMIT; a national administrator types a code instead.
+    menu = list(agencies.only("id", "code", "name")[: AGENCY_MENU_LIMIT + 1])
     context = {
         "follow_up_count": follow_up_count,
         "follow_ups": follow_ups,
@@ -83,7 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "past_year": year < today.year,
         "years": list(range(today.year, today.year - 10, -1)),
         "scope": scope,
-        "agencies": agencies,
+        "agencies": menu if len(menu) <= AGENCY_MENU_LIMIT else [],
+        "agency_typed": len(menu) > AGENCY_MENU_LIMIT,
         "problems": [p for p in (year_problem, scope_problem) if p],
         "figures": figures,
         "equation": board.equation(figures),
@@ -93,8 +99,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "urgency": board.open_by_urgency(request.user, scope, today=today, calendar=workday_calendar()),
         "overdue_count": overdue_count,
         "overdue": overdue,
-        "hearings": board.upcoming_hearings(request.user, scope),
-        "nobody_attended": board.nobody_attended(request.user, scope, year),
+        "hearings_count": hearings_count,
+        "hearings": hearings,
+        "nobody_attended_count": nobody_count,
+        "nobody_attended": nobody,
         "agency_table": board.agency_table(scope, year, request.GET.get("agencies_page")),
         "paragraph": board.paragraph(figures),
         "chart_data": board.charts(figures, trend),
