@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import Instance, JudgmentForm, Kind, Outcome, Procedure, Status, Subject
 from cases.choices.defence import TRIGGER_DOCUMENT_KINDS, DocumentKind
 from cases.models.text import PlainText
-from cases.querysets.cases import CaseQuerySet
+from cases.querysets.cases import CaseQuerySet, concluded_or_open
 from cases.querysets.documents import DocumentQuerySet
 from casetracker.outcomes import OUTCOMES_BY_KIND, WITHDRAWAL_OUTCOMES
 from casetracker.outcomes import Kind as LawKind
@@ -179,6 +179,16 @@ class Case(ConstraintErrorsOnFields):
             # corrected/lost cases without grounds (D12) stops after one page.
             models.Index(fields=["concluded_on", "id"], condition=Q(archived_at__isnull=True, status="concluded"),
                          name="case_concluded_idx"),
+            # The yearly roll-up of many agencies (D2 handled_in, one range on the expression),
+            # covering every column it counts: a province's or the nation's open year is read
+            # from this index alone, not from a million rows (issue 17, docs/statistics.md).
+            models.Index(concluded_or_open(), "received_on", name="case_handled_idx",
+                         include=["id", "agency", "kind", "subject", "status", "outcome", "act_changed",
+                                  "concluded_on"],
+                         condition=Q(archived_at__isnull=True)),
+            # Hearings counted for the attendance rates look up their case's kind and agency.
+            models.Index(fields=["id"], include=["kind", "agency"], condition=Q(archived_at__isnull=True),
+                         name="case_active_kind_idx"),
         ]
         constraints = [
             models.CheckConstraint(

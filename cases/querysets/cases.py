@@ -48,6 +48,12 @@ def bucket_expression(year: int | None = None) -> When_:
 URGENCY = ("urgency",)  # the annotation DeadlineQuerySet.with_urgency() adds (no model field)
 
 
+def concluded_or_open() -> Coalesce:
+    """The conclusion day, or the last day there is for a case not concluded: the expression
+    of the index ``case_handled_idx`` (cases/models/case.py), so it must stay the same."""
+    return Coalesce("concluded_on", Value(dt.date.max))
+
+
 def next_deadlines() -> DeadlineQuerySet:
     """The correlated subquery behind "next deadline": the case's open bureau duties, soonest first.
 
@@ -124,9 +130,13 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         return self.filter(handlers__isnull=True)
 
     def handled_in(self, year: int) -> CaseQuerySet:
-        """D2: received on or before 31 Dec of the year and not concluded before 1 Jan."""
-        return self.active().filter(received_on__lte=dt.date(year, 12, 31)).filter(
-            Q(concluded_on__isnull=True) | Q(concluded_on__gte=dt.date(year, 1, 1))
+        """D2: received on or before 31 Dec of the year and not concluded before 1 Jan.
+
+        "Not concluded, or concluded on or after 1 Jan" is written as one range on
+        ``concluded_or_open()``, the expression of the covering index ``case_handled_idx``:
+        a province's roll-up then reads that index alone (issue 17)."""
+        return self.active().alias(concluded_or_open=concluded_or_open()).filter(
+            received_on__lte=dt.date(year, 12, 31), concluded_or_open__gte=dt.date(year, 1, 1)
         )
 
     def with_bucket(self, year: int | None = None) -> CaseQuerySet:

@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from cases.models import Agency, Case, Hearing, YearlyReport
-from cases.querysets.statistics import frozen_year_figures, year_figures, yearly_statistics
+from cases.querysets.statistics import _frozen_totals, frozen_year_figures, year_figures, year_totals, yearly_statistics
 from cases.services.reports import yearly_reports_generate_year_end
 from tests.cases.test_statistics import case_specs
 from tests.factories import AgencyFactory, UserFactory
@@ -68,6 +68,10 @@ def test_frozen_and_live_roll_ups_agree_on_any_tree_and_cases(db, parents, specs
         ]:
             assert frozen_year_figures(year=year, ids=ids, label=label) is not None  # the frozen path is taken
             assert yearly_statistics(year=year, **kwargs) == year_figures(year=year, ids=ids, label=label).as_dict()
+            live = year_figures(year=year, ids=ids, label=label).as_dict()
+            totals = {"year": year, "total": live["total"], "buckets": live["buckets"]}
+            assert _frozen_totals(year, ids) is not None  # the trend's frozen path is taken too
+            assert year_totals(year=year, ids=ids) == totals
         transaction.set_rollback(True)
 
 
@@ -143,3 +147,33 @@ def test_a_row_frozen_under_another_layout_is_read_from_its_figures_with_one_mor
         assert figures is not None
         assert figures.as_dict() == year_figures(year=2022, ids=ids, label="p").as_dict()
         assert figures.total == 3
+
+
+def test_the_trends_totals_of_a_year_not_every_agency_froze_are_counted_live(db):
+    with time_machine.travel(AFTER_THE_YEARS, tick=False):
+        parent = AgencyFactory(code="p")
+        child = AgencyFactory(code="c", parent=parent)
+        Case.objects.create(agency=child, kind="reconsideration", number="N1", reviewing_body="R", applicant="A",
+                            subject="work_injury", received_on=dt.date(2022, 3, 1))
+        yearly_reports_generate_year_end(year=2022)
+        YearlyReport.objects.filter(agency=child).delete()
+        Case.objects.create(agency=child, kind="reconsideration", number="N2", reviewing_body="R", applicant="A",
+                            subject="work_injury", received_on=dt.date(2022, 4, 1))
+        assert _frozen_totals(2022, None) is None
+        assert year_totals(year=2022, ids=None)["total"] == 2
+        assert year_totals(year=2023, ids={parent.pk, child.pk})["buckets"]["pending"] == 2  # the open year
+
+
+def test_the_trends_totals_take_the_latest_version_of_each_agency(db):
+    from cases.services.reports import yearly_report_generate
+    from cases.users import SYSTEM
+
+    with time_machine.travel(AFTER_THE_YEARS, tick=False):
+        agency = AgencyFactory(code="a")
+        yearly_reports_generate_year_end(year=2022)  # v1: nothing
+        Case.objects.create(agency=agency, kind="reconsideration", number="N1", reviewing_body="R", applicant="A",
+                            subject="work_injury", received_on=dt.date(2022, 3, 1))
+        assert year_totals(year=2022, ids={agency.pk})["total"] == 0  # the reported figure until regenerated
+        yearly_report_generate(agency=agency, year=2022, by=SYSTEM)  # v2: the late case
+        assert year_totals(year=2022, ids={agency.pk})["total"] == 1
+        assert year_totals(year=2022, ids=None)["total"] == 1
