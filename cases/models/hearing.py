@@ -74,6 +74,11 @@ class Hearing(ConstraintErrorsOnFields):
         indexes = [
             # The reminder sweep and the attendance roll-up read hearings by status and time.
             models.Index(fields=["status", "scheduled_at"], name="hearing_status_time_idx"),
+            # The attendance roll-up (D4) of a province or the nation: the year's held hearings
+            # read from this index alone, with every column the rates count.
+            models.Index(fields=["scheduled_at"], name="hearing_held_idx",
+                         include=["id", "case", "kind", "bureau_appeared", "responsible_person"],
+                         condition=Q(status=HearingStatus.HELD, archived_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
