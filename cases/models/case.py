@@ -186,6 +186,11 @@ class Case(ConstraintErrorsOnFields):
                          include=["id", "agency", "kind", "subject", "status", "outcome", "act_changed",
                                   "concluded_on"],
                          condition=Q(archived_at__isnull=True)),
+            # The same for one agency or a few hundred (a bureau's or a province's roll-up): the
+            # agency first, so each agency's handled cases are one short index-only range.
+            models.Index("agency", concluded_or_open(), "received_on", name="case_agency_handled_idx",
+                         include=["id", "kind", "subject", "status", "outcome", "act_changed", "concluded_on"],
+                         condition=Q(archived_at__isnull=True)),
             # Hearings counted for the attendance rates look up their case's kind and agency.
             models.Index(fields=["id"], include=["kind", "agency"], condition=Q(archived_at__isnull=True),
                          name="case_active_kind_idx"),
