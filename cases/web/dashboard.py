@@ -126,9 +126,8 @@ def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: Workda
                                                                          "count": row["total"]}]
 
 
-def _counted(queryset: Any, rows: list[Any], shown: int) -> CappedCount:
-    """The rows' number when the list holds them all, else a count that stops at the cap."""
-    return CappedCount(len(rows)) if len(rows) < shown else capped_count(queryset)
+# Each list below shows its first rows and how many there are, counted up to COUNT_CAP even
+# when the list holds them all, so the page's queries do not depend on the data.
 
 
 def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[CappedCount, list[Deadline]]:
@@ -137,7 +136,7 @@ def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[Cappe
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
-    return _counted(queryset, rows, OVERDUE_SHOWN), rows
+    return capped_count(queryset), rows
 
 
 def upcoming_hearings(user: Any, scope: Scope) -> tuple[CappedCount, list[Hearing]]:
@@ -147,7 +146,7 @@ def upcoming_hearings(user: Any, scope: Scope) -> tuple[CappedCount, list[Hearin
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id")[:HEARINGS_SHOWN])
-    return _counted(queryset, rows, HEARINGS_SHOWN), rows
+    return capped_count(queryset), rows
 
 
 def nobody_attended(user: Any, scope: Scope, year: int) -> tuple[CappedCount, list[Hearing]]:
@@ -157,7 +156,7 @@ def nobody_attended(user: Any, scope: Scope, year: int) -> tuple[CappedCount, li
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("scheduled_at", "id")[:OVERDUE_SHOWN])
-    return _counted(queryset, rows, OVERDUE_SHOWN), rows
+    return capped_count(queryset), rows
 
 
 def open_follow_ups(user: Any, scope: Scope) -> tuple[CappedCount, list[FollowUp]]:
@@ -167,7 +166,7 @@ def open_follow_ups(user: Any, scope: Scope) -> tuple[CappedCount, list[FollowUp
     if ids is not None:
         queryset = queryset.filter(agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
-    return _counted(queryset, rows, OVERDUE_SHOWN), rows
+    return capped_count(queryset), rows
 
 
 def ground_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -183,7 +182,7 @@ def grounds_missing(user: Any, scope: Scope) -> tuple[CappedCount, list[Case]]:
     ids = scope.ids()
     queryset = queryset if ids is None else queryset.filter(agency_id__in=ids)
     rows = list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
-    return _counted(queryset, rows, OVERDUE_SHOWN), rows
+    return capped_count(queryset), rows
 
 
 def _indent(level: int) -> str:
