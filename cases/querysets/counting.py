@@ -4,14 +4,18 @@ cost of a page, and nobody reads "37,412 overdue items" differently from "10,000
     count = capped_count(Deadline.objects.overdue())   # one SELECT COUNT(*) FROM (... LIMIT 10001)
     int(count), count.capped, count.shown              # 10000, True, "10000+"
 
-The API's paginator (cases/api/pagination.py) and the dashboard's panels count this way.
+The API's paginator (cases/api/pagination.py, up to COUNT_CAP) and the dashboard's panels
+(up to BADGE_CAP) count this way.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-COUNT_CAP = 10_000
+COUNT_CAP = 10_000  # the API's lists: pages reach up to it (cases/api/pagination.py)
+# The dashboard's badges: a leader reads "1000+" overdue items the same as 10,000, and a
+# national count then stops after a thousand rows instead of ten thousand.
+BADGE_CAP = 1_000
 
 
 class CappedCount(int):

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 
 from cases.choices import DeadlineUrgency, Ground, HearingKind, Kind, Subject
 from cases.models import Agency, Case, Deadline, FollowUp, Hearing
-from cases.querysets.counting import CappedCount, capped_count
+from cases.querysets.counting import BADGE_CAP, CappedCount, capped_count
 from cases.querysets.statistics import bucket_filters, handled_cases, held_hearings, scoped_statistics, year_totals
 from casetracker.calendar import WorkdayCalendar
 from casetracker.report import BUCKET_KEYS, BUCKET_LABELS, RATE_LABELS, Rate, YearFigures, text_en, text_zh
@@ -126,7 +126,7 @@ def open_by_urgency(user: Any, scope: Scope, *, today: dt.date, calendar: Workda
                                                                          "count": row["total"]}]
 
 
-# Each list below shows its first rows and how many there are, counted up to COUNT_CAP even
+# Each list below shows its first rows and how many there are, counted up to BADGE_CAP even
 # when the list holds them all, so the page's queries do not depend on the data.
 
 
@@ -136,7 +136,7 @@ def overdue_deadlines(user: Any, scope: Scope, *, today: dt.date) -> tuple[Cappe
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
-    return capped_count(queryset), rows
+    return capped_count(queryset, BADGE_CAP), rows
 
 
 def upcoming_hearings(user: Any, scope: Scope) -> tuple[CappedCount, list[Hearing]]:
@@ -146,7 +146,7 @@ def upcoming_hearings(user: Any, scope: Scope) -> tuple[CappedCount, list[Hearin
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case", "expected_leader").order_by("scheduled_at", "id")[:HEARINGS_SHOWN])
-    return capped_count(queryset), rows
+    return capped_count(queryset, BADGE_CAP), rows
 
 
 def nobody_attended(user: Any, scope: Scope, year: int) -> tuple[CappedCount, list[Hearing]]:
@@ -156,7 +156,7 @@ def nobody_attended(user: Any, scope: Scope, year: int) -> tuple[CappedCount, li
     if ids is not None:
         queryset = queryset.filter(case__agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("scheduled_at", "id")[:OVERDUE_SHOWN])
-    return capped_count(queryset), rows
+    return capped_count(queryset, BADGE_CAP), rows
 
 
 def open_follow_ups(user: Any, scope: Scope) -> tuple[CappedCount, list[FollowUp]]:
@@ -166,7 +166,7 @@ def open_follow_ups(user: Any, scope: Scope) -> tuple[CappedCount, list[FollowUp
     if ids is not None:
         queryset = queryset.filter(agency_id__in=ids)
     rows = list(queryset.select_related("case").order_by("due_on", "id")[:OVERDUE_SHOWN])
-    return capped_count(queryset), rows
+    return capped_count(queryset, BADGE_CAP), rows
 
 
 def ground_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -182,7 +182,7 @@ def grounds_missing(user: Any, scope: Scope) -> tuple[CappedCount, list[Case]]:
     ids = scope.ids()
     queryset = queryset if ids is None else queryset.filter(agency_id__in=ids)
     rows = list(queryset.order_by("-concluded_on", "-id")[:OVERDUE_SHOWN])
-    return capped_count(queryset), rows
+    return capped_count(queryset, BADGE_CAP), rows
 
 
 def _indent(level: int) -> str:

@@ -34,7 +34,7 @@ def test_a_count_below_the_cap_is_exact_and_above_it_says_so(agency):
 
 @time_machine.travel(TODAY)
 def test_overdue_items_beyond_the_cap_are_shown_as_at_least_the_cap(leader_client, agency, monkeypatch):
-    monkeypatch.setattr(counting, "COUNT_CAP", 21)
+    monkeypatch.setattr(board, "BADGE_CAP", 21)
     for index in range(25):
         DeadlineFactory(case=CaseFactory(agency=agency, number=f"O{index}"), due_on=dt.date(2025, 9, 1))
     response = leader_client.get(reverse("dashboard"))
@@ -76,7 +76,7 @@ def test_hearings_nobody_attended_are_listed_with_their_number(leader_client, ag
 
 @time_machine.travel(TODAY)
 def test_corrected_cases_without_grounds_are_counted_up_to_the_cap(leader_client, agency, monkeypatch):
-    monkeypatch.setattr(counting, "COUNT_CAP", 20)
+    monkeypatch.setattr(board, "BADGE_CAP", 20)
     for index in range(22):
         CaseFactory(agency=agency, number=f"G{index}", status=Status.CONCLUDED, outcome="revoked",
                     concluded_on=dt.date(2025, 8, 1))
@@ -97,3 +97,7 @@ def test_a_scope_of_many_agencies_gets_a_code_box_instead_of_a_menu(client, monk
     monkeypatch.setattr(dashboard_view, "AGENCY_MENU_LIMIT", 100)
     page = client.get(reverse("dashboard"), {"agency": "b2"}).content.decode()
     assert '<option value="b1"' in page and '<option value="b2" selected>' in page
+
+
+def test_the_dashboards_badges_stop_at_a_thousand_and_the_apis_lists_at_ten_thousand():
+    assert (counting.BADGE_CAP, counting.COUNT_CAP) == (1_000, 10_000)
