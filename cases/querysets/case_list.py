@@ -4,7 +4,7 @@ the page's handlers, open deadlines and hearings.
 Building a model instance per case and per deadline, and wording every deadline on its own,
 cost ~5 ms a case on the API list. Here a page's rows are dicts, and each open deadline's
 words (urgency, days left, basis) are computed once per (rule, version, due day) on the page,
-as the reminder sweep words each due day once (cases.services.reminders._Lookup.words).
+as the reminder words each due day once per batch (cases.services.reminder_words).
 
 The hearing summary is CaseQuerySet.with_hearing_summary()'s, computed from the page's
 hearings (one plain query) instead of six correlated subqueries: Django built and compiled

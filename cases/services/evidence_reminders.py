@@ -5,13 +5,12 @@ away (or closer) and the case's evidence list has no item, the handlers (or, wit
 handler, the responsible persons) are warned. The key ``evidence_empty@<due day>`` and
 the outbox's unique (deadline, reminder, recipient, channel) make it go out once per
 due day; cases/services/reminders.py asks this module for the warnings due at a sweep
-and reads them, like its own, as value rows (one query here).
+as due keys (one query of tuples here), and cases/services/reminder_words.py words them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,14 +23,15 @@ from cases.services.evidence import DEFENCE_RULES
 from casetracker.calendar import WorkdayCalendar
 
 if TYPE_CHECKING:
-    from cases.services.reminders import Due, _Lookup
+    from cases.services.reminder_recipients import DueKey
 
 EVIDENCE_EMPTY = "evidence_empty"
 
 
-def empty_list_deadlines(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[dict[str, Any], str]]:
-    """Open defence / reply deadlines close enough to warn about, of cases with an empty evidence list."""
-    from cases.services.reminders import _SUBJECT
+def empty_list_keys(today: dt.date, calendar: WorkdayCalendar) -> list[DueKey]:
+    """The warnings due: open defence / reply deadlines close enough to warn about, of cases
+    with an empty evidence list (one query of tuples; to the handlers, else the responsible persons)."""
+    from cases.services.reminder_recipients import HANDLERS, DueKey
 
     horizon, _provisional = calendar.nth_working_day_after(today, settings.REMINDER_EVIDENCE_EMPTY_WORKING_DAYS)
     rows = (
@@ -39,12 +39,16 @@ def empty_list_deadlines(today: dt.date, calendar: WorkdayCalendar) -> list[tupl
         .filter(rule__in=DEFENCE_RULES, due_on__gte=today, due_on__lte=horizon, case__archived_at__isnull=True)
         .filter(~Exists(EvidenceItem.objects.filter(case=OuterRef("case"))))
         .order_by("id")
-        .values(*_SUBJECT, "due_on", "title", "rule", "rule_version", "case__kind")
+        .values_list("id", "case_id", "case__agency_id", "due_on")
     )
-    return [(row, f"{EVIDENCE_EMPTY}@{row['due_on'].isoformat()}") for row in rows]
+    return [
+        DueKey(pk, None, f"{EVIDENCE_EMPTY}@{due_on.isoformat()}", HANDLERS, case_id, agency_id)
+        for pk, case_id, agency_id, due_on in rows
+    ]
 
 
-def _words(row: dict[str, Any], today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
+def words(row: dict[str, Any], today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
+    """The title and body of the warning (cases/services/reminder_words.py words it at its first send)."""
     display = Deadline.title_of(row["title"], row["rule"])
     title = _("【证据目录尚为空】%(number)s %(title)s") % {"number": row["case__number"], "title": display}
     law = (
@@ -57,15 +61,3 @@ def _words(row: dict[str, Any], today: dt.date, calendar: WorkdayCalendar) -> tu
         "due": row["due_on"].isoformat(), "wd": calendar.working_days_between(today, row["due_on"]), "law": law,
     }  # fmt: skip
     return title, body
-
-
-def empty_list_dues(
-    row: dict[str, Any], key: str, today: dt.date, calendar: WorkdayCalendar, look: _Lookup
-) -> Iterator[Due]:
-    from cases.services.reminders import Due, Place
-
-    agency = Place(row["case__agency_id"], row["case__agency__webhook_url"] or "")
-    recipients = look.persons(look.handlers[row["case_id"]]) or look.persons(look.leaders[agency.pk])
-    title, body = _words(row, today, calendar)
-    for user in recipients:
-        yield Due(key, user, agency, title, body, look.url(row["case_id"]), deadline_id=row["id"])

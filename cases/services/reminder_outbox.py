@@ -35,7 +35,15 @@ from django.utils import timezone
 from cases import notify
 from cases.models.reminders import DeliveryStatus, ReminderChannel, ReminderDelivery
 from cases.querysets.ids import id_in
-from cases.services.reminder_outbox_insert import Intended, deliveries_create, split_by_channel
+from cases.services.reminder_outbox_insert import (
+    Intended,
+    deliveries_create,
+    deliveries_created,
+    deliveries_insert_due,
+    split_by_channel,
+)
+from cases.services.reminder_words import Words, deliveries_word, word_rows, words_of_rows
+from cases.services.sql_rows import rows_source
 
 __all__ = [
     "DeliveryOutcome",
@@ -44,6 +52,8 @@ __all__ = [
     "deliveries_claim_created",
     "created_claimer",
     "deliveries_create",
+    "deliveries_created",
+    "deliveries_insert_due",
     "deliveries_by_channel",
     "deliveries_recover",
     "deliveries_renew",
@@ -111,10 +121,11 @@ def backoff_cap() -> int:
 
 
 def locked(qs: QuerySet[ReminderDelivery]) -> QuerySet[ReminderDelivery]:
-    # PostgreSQL: two sweeps skip each other's rows instead of waiting on them.
+    # PostgreSQL: two sweeps skip each other's rows instead of waiting on them; only the
+    # outbox's rows are locked when the read joins their deadlines and hearings (the words).
     # SQLite has no row locks; its IMMEDIATE transactions serialise the writers.
     if connection.features.has_select_for_update_skip_locked:
-        return qs.select_for_update(skip_locked=True)
+        return qs.select_for_update(skip_locked=True, of=("self",))
     return qs
 
 
@@ -321,11 +332,19 @@ def delivery_send_claimed(*, delivery_id: int, worker: str) -> str:
     failed (no tries left). Never raises for a channel error; raises a database
     OperationalError for the caller to retry.
     """
+    deliveries_word([delivery_id])
     return _send_one(_with_relations().get(pk=delivery_id), worker)
 
 
 def _with_relations() -> QuerySet[ReminderDelivery]:
     return ReminderDelivery.objects.select_related("recipient__membership", "agency", "deadline", "hearing")
+
+
+def _worded(ids: Sequence[int]) -> dict[int, ReminderDelivery]:
+    """The rows of ``ids`` with their relations, worded first if they have no words yet (the
+    caller holds them: a claim, or their locks). A row keeps the words of its first send."""
+    deliveries_word(ids)
+    return {d.pk: d for d in _with_relations().filter(id__in=list(ids))}
 
 
 def _send_one(delivery: ReminderDelivery, worker: str) -> str:
@@ -385,7 +404,7 @@ def deliveries_send_claimed(*, ids: list[int], worker: str, held_since: dt.datet
     half_lease = dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE / 2)
     in_app, waiting = deliveries_by_channel(ids)
     outcomes = _send_in_app_batch(in_app, worker)
-    rows = {d.pk: d for d in _with_relations().filter(id__in=waiting)} if waiting else {}
+    rows = _worded(waiting) if waiting else {}
     while waiting:
         if timezone.now() - held_since >= half_lease:
             held_since = timezone.now()
@@ -397,29 +416,57 @@ def deliveries_send_claimed(*, ids: list[int], worker: str, held_since: dt.datet
 
 
 def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
-    """Write the notifications of the rows still ``worker``'s and mark them sent, in one transaction.
+    """Word the rows still ``worker``'s, mark them sent and write their notifications, in one transaction.
 
-    The rows are locked first, so the mark changes exactly the rows whose notification
-    was written (exactly once, as for a single send). A channel error in the bulk write
-    (not a database outage) falls back to row-by-row sends, which record it per row.
+    The rows are locked first (the same read brings what their words need), so the mark
+    changes exactly the rows whose notification is written (exactly once, as for a single
+    send). A channel error in the bulk write (not a database outage) falls back to row-by-row
+    sends, which record it per row.
     """
     if not ids:
         return []
     try:
         with transaction.atomic():
             mine = id_in(ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=worker), "id", ids)
-            held = sorted(mine.select_for_update().values_list("id", flat=True))
+            rows = list(word_rows(mine.select_for_update(of=("self",)).order_by("id")))
+            held = [row["id"] for row in rows]
+            _mark_in_app_sent(held, words_of_rows(rows), {})
             notify.send_in_app_bulk(held)
-            if held:
-                mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
     except (OperationalError, InterfaceError):
         raise
     except Exception:  # recorded per row by the fallback
         logger.exception("bulk in-app send of %s rows failed; sending them one by one", len(ids))
-        rows = {d.pk: d for d in _with_relations().filter(id__in=ids)}
-        return [_send_one(rows[pk], worker) if pk in rows else DeliveryOutcome.SKIPPED for pk in ids]
+        rows_by_id = _worded(ids)
+        return [_send_one(rows_by_id[pk], worker) if pk in rows_by_id else DeliveryOutcome.SKIPPED for pk in ids]
     kept = set(held)
     return [DeliveryOutcome.SENT if pk in kept else DeliveryOutcome.SKIPPED for pk in ids]
+
+
+def _mark_in_app_sent(held: list[int], words: dict[int, Words], claim: dict[str, Any]) -> None:
+    """One UPDATE: the held in-app rows sent, with their words where they had none (and ``claim``'s columns).
+
+    The words and the mark are one write of each row, not two (every write of an outbox row
+    updates its indexes; issue 17). ``notify.send_in_app_bulk`` then copies the words.
+    """
+    if not held:
+        return
+    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
+    now = timezone.now()
+    values = {"status": DeliveryStatus.SENT.value, "sent_at": now, "last_error": "", **claim}
+    fields = {f.column: f for f in ReminderDelivery._meta.concrete_fields}
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in values)
+    params = [fields[c].get_db_prep_save(v, connection) for c, v in values.items()]
+    attempts = f", attempts = {table}.attempts + 1" if claim else ""
+    none = (None, None, None)
+    rows = [(pk, *(words.get(pk) or none)) for pk in held]
+    with connection.cursor() as cursor:
+        for source, source_params in rows_source(("bigint", "varchar", "text", "varchar"), rows, reserve=len(params)):
+            cursor.execute(
+                f"WITH w (id, title, body, url) AS ({source}) UPDATE {table} SET {sets}{attempts},"
+                f" title = COALESCE(w.title, {table}.title), body = COALESCE(w.body, {table}.body),"
+                f" url = COALESCE(w.url, {table}.url) FROM w WHERE {table}.id = w.id",
+                [*source_params, *params],
+            )
 
 
 def deliveries_send_created(*, in_app: Sequence[int], external: Sequence[int], worker: str) -> list[str]:
@@ -434,26 +481,26 @@ def deliveries_send_created(*, in_app: Sequence[int], external: Sequence[int], w
 
 
 def _send_created_in_app(ids: Sequence[int], worker: str) -> list[str]:
-    """Claim, write and mark sent in one transaction the rows of ``ids`` still pending and untried.
+    """Claim, word, mark sent and write in one transaction the rows of ``ids`` still pending and untried.
 
     An in-app send waits on no far side, so claim and mark are one conditional UPDATE under
     the rows' locks (taken with SKIP LOCKED): no claim outlives the transaction, so there is
     none for the lease to protect, and any other claimer finds the rows sent once it commits
-    (issue 17: three statements a batch instead of seven). A row another sweep holds is left
-    out, as a claim would leave it out. A channel error falls back to a claim and row-by-row
-    sends, which record it per row.
+    (issue 17: three statements a batch: the lock, which also reads what the words need, the
+    mark with the words, the notifications). A row another sweep holds is left out, as a claim
+    would leave it out. A channel error falls back to a claim and row-by-row sends, which
+    record it per row.
     """
     now = timezone.now()
     pending = ReminderDelivery.objects.filter(status=DeliveryStatus.PENDING, claimed_by__isnull=True, attempts=0)
     created = id_in(pending, "id", ids)  # 1,000 ids: one array parameter on PostgreSQL
     try:
         with transaction.atomic():
-            held = list(locked(created.order_by("id")).values_list("id", flat=True))
+            # Only the rows locked here are marked: one skipped as locked may be pending again by now.
+            rows = list(word_rows(locked(created.order_by("id"))))
+            held = [row["id"] for row in rows]
+            _mark_in_app_sent(held, words_of_rows(rows), {"claimed_by": worker, "claimed_at": now})
             notify.send_in_app_bulk(held)
-            if held:
-                # Only the rows locked above: one skipped as locked may be pending again by now.
-                sent = {**_claim_values(worker, now), "status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
-                id_in(ReminderDelivery.objects.all(), "id", held).update(**sent)
     except (OperationalError, InterfaceError):
         raise
     except Exception:  # recorded per row by the fallback

@@ -18,8 +18,16 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from cases.models.reminders import ReminderChannel, ReminderDelivery
+from cases.services.reminder_recipients import (
+    SINGLES_COLUMNS,
+    SINGLES_ORDER,
+    DueKey,
+    due_sources,
+    recipients_with,
+    singles_select,
+)
 
-__all__ = ["Intended", "deliveries_create", "split_by_channel"]
+__all__ = ["Intended", "deliveries_create", "deliveries_created", "deliveries_insert_due", "split_by_channel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +46,17 @@ class Intended:
     digest_on: dt.date | None = None
 
 
-def deliveries_create(
-    intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None
-) -> tuple[list[int], list[int]]:
-    """INSERT the rows that do not exist yet; (in-app ids, e-mail and webhook ids) of those this call inserted.
+def deliveries_create(intended: Sequence[Intended], *, token: str, now: dt.datetime | None = None) -> None:
+    """INSERT the rows that do not exist yet (the daily digests: worded by the sweep).
 
     INSERT ... ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE) from plain tuples, the
-    constant columns prepared once (``_inserts``): building a model instance per row and
+    constant columns prepared once (``_fixed``): building a model instance per row and
     preparing its 23 fields one by one was most of a sweep's write (issue 17). The unique
-    constraints still decide what exists.
+    constraints still decide what exists; ``deliveries_created`` tells the sweep which rows it made.
     """
     if not intended:
-        return [], []
-    now = now or timezone.now()
-    # The creator's exclusive window: nobody else's sweep recovers the row before it.
-    window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
-    given = {"created_by_sweep": token, "next_attempt_at": window, "created_at": now}
-    fixed = {str(f.column): f.get_db_prep_save(given.get(f.name, f.get_default()), connection) for f in _FIXED_FIELDS}
+        return
+    fixed = _fixed(token, now or timezone.now())
     day = ReminderDelivery._meta.get_field("digest_on")
     rows = [
         (i.deadline_id, i.hearing_id, day.get_db_prep_save(i.digest_on, connection), i.reminder, i.recipient_id,
@@ -64,8 +66,68 @@ def deliveries_create(
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in _inserts([*_VARYING, *fixed], rows):
             cursor.execute(sql, params)
+
+
+def deliveries_insert_due(keys: Sequence[DueKey], *, token: str, now: dt.datetime) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING the single rows of the due ``keys``, their
+    recipients and channels resolved by the database (``cases.services.reminder_recipients``);
+    how many single rows the policy wants, existing ones included.
+
+    The rows are written without words (title, body and link empty): whoever first sends a row
+    words it (``cases.services.reminder_words``), so a sweep that finds every reminder sent
+    already words nothing and builds nothing per row (issue 17). One COUNT and one INSERT per
+    chunk of keys (all of them on PostgreSQL; SQLite's 999 parameters make chunks of ~120).
+    """
+    if not keys:
+        return 0
+    fixed = {"digest_on": None, "title": "", "body": "", "url": "", **_fixed(token, now)}
+    ops = connection.ops
+    table = ops.quote_name(ReminderDelivery._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in (*SINGLES_COLUMNS, *fixed))
+    insert = (
+        f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns})"
+        f" SELECT {', '.join(SINGLES_COLUMNS)}, {', '.join(_typed(c) for c in fixed)} FROM wanted {SINGLES_ORDER}"
+        f" {ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])}"
+    )
+    wanted = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for source, params in due_sources(keys, reserve=40):
+            with_sql, with_params = recipients_with(source)
+            select, select_params = singles_select()
+            head = [*params, *with_params, *select_params]
+            if connection.vendor == "postgresql":
+                # One statement: the recipients are resolved once for the count and the INSERT.
+                cursor.execute(
+                    f"{with_sql}, wanted AS ({select}), inserted AS ({insert}) SELECT COUNT(*) FROM wanted",
+                    [*head, *fixed.values()],
+                )
+                wanted += int(cursor.fetchone()[0])
+                continue
+            cursor.execute(f"{with_sql} SELECT COUNT(*) FROM ({select}) wanted", head)
+            wanted += int(cursor.fetchone()[0])
+            cursor.execute(f"{with_sql}, wanted AS ({select}) {insert}", [*head, *fixed.values()])
+    return wanted
+
+
+def deliveries_created(token: str) -> tuple[list[int], list[int]]:
+    """(in-app ids, e-mail and webhook ids) of the rows the sweep of ``token`` inserted."""
     created = ReminderDelivery.objects.filter(created_by_sweep=token).order_by("id").values_list("id", "channel")
     return split_by_channel(list(created))
+
+
+def _fixed(token: str, now: dt.datetime) -> dict[str, Any]:
+    """Every column of the sweep's rows that takes one value for all of them, prepared for the database."""
+    # The creator's exclusive window: nobody else's sweep recovers the row before it.
+    window = now + dt.timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+    given = {"created_by_sweep": token, "next_attempt_at": window, "created_at": now}
+    return {str(f.column): f.get_db_prep_save(given.get(f.name, f.get_default()), connection) for f in _FIXED_FIELDS}
+
+
+def _typed(column: str) -> str:
+    # PostgreSQL types a parameter in a SELECT list as text, which a timestamp column refuses.
+    if connection.vendor == "postgresql":
+        return f"%s::{_FIELDS[column].db_type(connection)}"
+    return "%s"
 
 
 # The columns of an outbox row that differ from row to row, in the order deliveries_create gives them;

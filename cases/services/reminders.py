@@ -25,36 +25,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.choices import HearingKind, HearingStatus, Status
-from cases.models import Deadline, Hearing, Membership
+from cases.models import Deadline, Hearing
 from cases.models.reminders import ReminderChannel
-from cases.people import person_name
-from cases.querysets.ids import id_in
-from cases.services import evidence_reminders
+from cases.services import evidence_reminders, reminder_recipients, reminder_words
 from cases.services import reminder_outbox as outbox
 from cases.services.calendar import workday_calendar
 from cases.services.reminder_failures import deliveries_retry_next_day, failures_report
+from cases.services.reminder_recipients import ESCALATION, HANDLERS, HANDLERS_AND_LEADER, RESPONSIBLE, DueKey
+from cases.services.reminder_words import ESCALATION_LEADER, reminder_kind
 from casetracker import reminders as schedule
 from casetracker.calendar import WorkdayCalendar
 
 __all__ = [
     "ESCALATION_LEADER",
-    "Due",
+    "DueKey",
     "SweepResult",
     "deadline_reminder_at",
     "deliveries_send_batch",
     "delivery_send",
+    "digest_deliveries",
     "hearing_reminder_at",
     "reminders_due",
     "reminders_sweep",
@@ -64,26 +62,6 @@ __all__ = [
 
 # Hearings the law wants a responsible person at: court (SPC20) and reconsideration (ARL 51).
 _LEADER_HEARINGS = (HearingKind.COURT, HearingKind.RECONSIDERATION)
-ESCALATION_LEADER = "escalation_leader"
-
-
-def reminder_kind(key: str) -> str:
-    """A reminder key without the date it is about: ``lead_3d@2025-10-09`` -> ``lead_3d``."""
-    return key.split("@", 1)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    """One reminder of one subject due to one person (channels are added later)."""
-
-    reminder: str
-    recipient: Any
-    agency: Any
-    title: str
-    body: str
-    url: str
-    deadline_id: int | None = None
-    hearing_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -125,187 +103,41 @@ def _horizon(today: dt.date, calendar: WorkdayCalendar) -> dt.date:
     return schedule.due_horizon(today, calendar, **_leads())
 
 
-# --- Who and what: recipients and the words ------------------------------------------
+# --- The policy at ``now``: due keys, read as tuples ----------------------------------------
 #
-# The sweep reads values, not model instances: one row per due deadline or hearing with
-# the few columns its words need, the handlers and responsible persons as id pairs, and
-# each person once. The number of queries is constant and no row builds a Case, an Agency
-# or a User object; the case link is formatted from one reverse().
+# The sweep reads only what decides *which* reminders are due: a deadline's id, case, agency
+# and due day; a hearing's kind, start and expected leader. Who gets each one is resolved by
+# the database inside the outbox's INSERT (cases/services/reminder_recipients.py) and the
+# words when the row is first sent (cases/services/reminder_words.py), so a sweep that finds
+# its reminders sent already builds nothing per row (issue 17).
+
+_KEY = ("id", "case_id", "case__agency_id")
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """The agency a reminder is about (its robot), read as values."""
-
-    pk: int
-    webhook_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A recipient read as values: what the channels and the digest need."""
-
-    pk: int
-    username: str
-    first_name: str
-    last_name: str
-    email: str
-    wants_digest: bool
-    agency: Place | None
-
-    def get_username(self) -> str:
-        return self.username
-
-
-def _case_urls() -> Any:
-    # The case page, not "case-detail" (the API router's /api/cases/<pk>/): people want the page.
-    marker = 987654321
-    template = reverse("case-detail-page", args=[marker]).replace(str(marker), "{}")
-    return template.format
-
-
-def _deadline_when(due: dt.date, escalation: bool, today: dt.date, calendar: WorkdayCalendar) -> tuple[str, str]:
-    """The head and the "when" line of a deadline's reminder: they depend only on the due day."""
-    if due < today:
-        late = calendar.working_days_between(due, today)
-        head = _("【督办:期限已逾期】") if escalation else _("【期限已逾期】")
-        when = _("届满日 %(due)s,已逾期 %(days)d 天(%(wd)d 个工作日)。") % {
-            "due": due.isoformat(), "days": (today - due).days, "wd": late,
-        }  # fmt: skip
-    elif due == today:
-        head, when = _("【期限今日届满】"), _("届满日为今天 %(due)s。") % {"due": due.isoformat()}
-    else:
-        head = _("【期限提醒】")
-        when = _("届满日 %(due)s,还有 %(days)d 天(%(wd)d 个工作日)。") % {
-            "due": due.isoformat(), "days": (due - today).days, "wd": calendar.working_days_between(today, due),
-        }  # fmt: skip
-    return head, when
-
-
-def _memo(memo: dict[Any, Any], key: Any, make: Any) -> Any:
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
-
-
-def _deadline_words(
-    row: dict[str, Any], reminder: str, today: dt.date, calendar: WorkdayCalendar, memo: dict[Any, Any] | None = None
-) -> tuple[str, str]:
-    """The title and body of a deadline's reminder.
-
-    ``memo`` is one sweep's store of what many rows share (the words for one due day, one
-    rule's basis, the translated templates): a sweep of 70,000 deadlines has a few hundred
-    due days and a few dozen rules, so each is worded once, not once per row (issue 17).
-    """
-    memo = {} if memo is None else memo
-    due = row["due_on"]
-    escalation = reminder.startswith("escalation")
-    head, when = _memo(memo, (due, escalation), lambda: _deadline_when(due, escalation, today, calendar))
-    display = Deadline.title_of(row["title"], row["rule"])
-    title = f"{head}{row['case__number']} {display}"
-    template = _memo(memo, "body", lambda: _("案件:%(number)s(%(applicant)s)\n期限:%(title)s\n%(when)s"))
-    body = template % {
-        "number": row["case__number"], "applicant": row["case__applicant"], "title": display, "when": when,
-    }  # fmt: skip
-    rule, version = row["rule"], row["rule_version"]
-    basis = _memo(memo, ("basis", rule, version), lambda: Deadline.basis_of(rule, version))
-    if basis:
-        body += "\n" + _memo(memo, ("basis line", rule, version), lambda: _("依据:%(basis)s") % {"basis": basis})
-    return title, body
-
-
-def _hearing_head(kind: str, escalation: bool) -> str:
-    if kind == HearingKind.RECONSIDERATION:
-        return _("【负责人参加听证尚未安排】") if escalation else _("【听证提醒】")
-    if kind == HearingKind.COURT:
-        return _("【负责人出庭尚未安排】") if escalation else _("【开庭提醒】")
-    return _("【庭审提醒】")
-
-
-def _hearing_words(row: dict[str, Any], reminder: str, leader: Person | None) -> tuple[str, str]:
-    at = timezone.localtime(row["scheduled_at"])
-    kind = row["kind"]
-    escalation = reminder_kind(reminder) == ESCALATION_LEADER
-    title = f"{_hearing_head(kind, escalation)}{row['case__number']} {at:%Y-%m-%d %H:%M}"
-    body = _("案件:%(number)s(%(applicant)s)\n%(kind)s时间:%(at)s\n地点:%(place)s\n拟出庭负责人:%(leader)s") % {
-        "number": row["case__number"], "applicant": row["case__applicant"], "kind": HearingKind(kind).label,
-        "at": f"{at:%Y-%m-%d %H:%M}", "place": row["place"] or "-",
-        "leader": person_name(leader) if leader else _("尚未安排"),
-    }  # fmt: skip
-    if escalation and kind == HearingKind.RECONSIDERATION:
-        body += "\n" + _("行政复议听证应由被申请人负责人参加(行政复议法第51条),请尽快安排参加听证的负责人。")
-    elif escalation:
-        body += "\n" + _("法院应在开庭3日前通知负责人出庭(出庭应诉规定第5条),请尽快安排出庭负责人。")
-    return title, body
-
-
-def _people(ids: set[int]) -> dict[int, Person]:
-    """The active users among ``ids``, one query."""
-    rows = (
-        id_in(get_user_model().objects.filter(is_active=True), "id", ids)
-        .values(
-            "id", "username", "first_name", "last_name", "email", "membership__wants_digest",
-            "membership__agency_id", "membership__agency__webhook_url",
-        )
-    )  # fmt: skip
-    return {
-        row["id"]: Person(
-            pk=row["id"], username=row["username"], first_name=row["first_name"], last_name=row["last_name"],
-            email=row["email"], wants_digest=bool(row["membership__wants_digest"]),
-            agency=Place(row["membership__agency_id"], row["membership__agency__webhook_url"] or "")
-            if row["membership__agency_id"] else None,
-        )
-        for row in rows
-    }  # fmt: skip
-
-
-def _handler_ids(case_ids: set[int]) -> dict[int, list[int]]:
-    """Each case's handlers' user ids, one query on the m2m table."""
-    from cases.models import Case
-
-    handlers: dict[int, list[int]] = defaultdict(list)
-    pairs = id_in(Case.handlers.through.objects.order_by("user_id"), "case_id", case_ids)
-    for case_id, user_id in pairs.values_list("case_id", "user_id"):
-        handlers[case_id].append(user_id)
-    return handlers
-
-
-def _leader_ids(agency_ids: set[int]) -> dict[int, list[int]]:
-    """The agencies' responsible persons (SPC20 Art. 2), one query."""
-    leaders: dict[int, list[int]] = defaultdict(list)
-    members = id_in(Membership.objects.responsible_persons(), "agency_id", agency_ids).order_by("user_id")
-    for agency_id, user_id in members.values_list("agency_id", "user_id"):
-        leaders[agency_id].append(user_id)
-    return leaders
-
-
-# --- The policy at ``now`` ---------------------------------------------------------------
-
-_SUBJECT = ("id", "case_id", "case__number", "case__applicant", "case__agency_id", "case__agency__webhook_url")
-
-
-def _deadlines_due(today: dt.date, calendar: WorkdayCalendar) -> list[tuple[dict[str, Any], str]]:
+def _deadline_keys(today: dt.date, calendar: WorkdayCalendar) -> list[DueKey]:
     rows = (
         Deadline.objects.open()
         .bureau()
         .filter(due_on__lte=_horizon(today, calendar), case__archived_at__isnull=True)
         .order_by("id")
-        .values(*_SUBJECT, "due_on", "title", "rule", "rule_version")
+        .values_list(*_KEY, "due_on")
     )
     # The reminder depends only on the due day: a few hundred days for tens of thousands of rows.
     keys: dict[dt.date, str | None] = {}
-    due: list[tuple[dict[str, Any], str]] = []
-    for row in rows:
-        day = row["due_on"]
+    due: list[DueKey] = []
+    for pk, case_id, agency_id, day in rows:
         if day not in keys:
             keys[day] = deadline_reminder_at(day, today, calendar)
         key = keys[day]
-        if key is not None:
-            due.append((row, key))
+        if key is None:
+            continue
+        due.append(DueKey(pk, None, key, HANDLERS, case_id, agency_id))
+        if key.startswith("overdue_"):
+            due.append(DueKey(pk, None, f"escalation_{key}", ESCALATION, case_id, agency_id))
     return due
 
 
-def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[dict[str, Any], list[str]]]:
+def _hearing_keys(now: dt.datetime, today: dt.date) -> list[DueKey]:
     ahead = max([0, settings.REMINDER_LEADER_ESCALATION_DAYS, *settings.REMINDER_HEARING_DAYS])
     rows = (
         Hearing.objects.active()
@@ -313,156 +145,75 @@ def _hearings_due(now: dt.datetime, today: dt.date) -> list[tuple[dict[str, Any]
         .exclude(case__status=Status.CONCLUDED)  # D11: a concluded case's hearings are not reminded
         .filter(scheduled_at__date__lte=today + dt.timedelta(days=ahead))
         .order_by("id")
-        .values(*_SUBJECT, "kind", "scheduled_at", "place", "expected_leader_id")
+        .values_list(*_KEY, "kind", "scheduled_at", "expected_leader_id")
     )
-    result = []
-    for row in rows:
-        start = timezone.localtime(row["scheduled_at"])
+    due: list[DueKey] = []
+    for pk, case_id, agency_id, kind, scheduled_at, leader_id in rows:
+        start = timezone.localtime(scheduled_at)
         on = start.date()
-        keys = [key for key in [hearing_reminder_at(on, today)] if key]
+        # The start time is part of the key: a rescheduled hearing is reminded again.
+        at = f"@{start:%Y-%m-%dT%H:%M}"
+        key = hearing_reminder_at(on, today)
+        if key:
+            due.append(DueKey(None, pk, key + at, HANDLERS_AND_LEADER, case_id, agency_id, leader_id))
         escalate_from = on - dt.timedelta(days=settings.REMINDER_LEADER_ESCALATION_DAYS)
-        if row["expected_leader_id"] is None and row["kind"] in _LEADER_HEARINGS and today >= escalate_from:
-            keys.append(ESCALATION_LEADER)
-        if keys:
-            # The start time is part of the key: a rescheduled hearing is reminded again.
-            result.append((row, [f"{key}@{start:%Y-%m-%dT%H:%M}" for key in keys]))
-    return result
+        if leader_id is None and kind in _LEADER_HEARINGS and today >= escalate_from:
+            due.append(DueKey(None, pk, ESCALATION_LEADER + at, RESPONSIBLE, case_id, agency_id))
+    return due
 
 
-@dataclass(frozen=True, slots=True)
-class _Lookup:
-    """Everything the words and recipients of one sweep need, read once."""
-
-    people: dict[int, Person]
-    handlers: dict[int, list[int]]
-    leaders: dict[int, list[int]]
-    url: Any
-    # What many rows' words share, worded once per sweep (see _deadline_words).
-    words: dict[Any, Any] = field(default_factory=dict)
-    # Each agency's place and responsible persons, built once per sweep, not once per row.
-    agencies: dict[int, tuple[Place, list[Person]]] = field(default_factory=dict)
-
-    def persons(self, ids: Iterable[int | None]) -> list[Person]:
-        found = (self.people.get(pk) for pk in dict.fromkeys(ids) if pk is not None)
-        return [person for person in found if person is not None]
-
-    def agency(self, row: dict[str, Any]) -> tuple[Place, list[Person]]:
-        """The place a row's reminder is about and that agency's responsible persons."""
-        pk = row["case__agency_id"]
-        if pk not in self.agencies:
-            place = Place(pk, row["case__agency__webhook_url"] or "")
-            self.agencies[pk] = (place, self.persons(self.leaders[pk]))
-        return self.agencies[pk]
-
-
-def _deadline_dues(row: dict[str, Any], key: str, today: dt.date, calendar: WorkdayCalendar, look: _Lookup) -> Iterator[Due]:
-    agency, leaders = look.agency(row)
-    # A case nobody handles is still reminded: to the responsible persons.
-    recipients = look.persons(look.handlers[row["case_id"]]) or leaders
-    title, body = _deadline_words(row, key, today, calendar, look.words)
-    url = look.url(row["case_id"])
-    for user in recipients:
-        yield Due(key, user, agency, title, body, url, deadline_id=row["id"])
-    if key.startswith("overdue_"):
-        escalation = f"escalation_{key}"
-        e_title, e_body = _deadline_words(row, escalation, today, calendar, look.words)
-        told = {user.pk for user in recipients}
-        for user in leaders:
-            if user.pk not in told:
-                yield Due(escalation, user, agency, e_title, e_body, url, deadline_id=row["id"])
-
-
-def _hearing_dues(row: dict[str, Any], keys: list[str], look: _Lookup) -> Iterator[Due]:
-    agency, leaders = look.agency(row)
-    expected = look.people.get(row["expected_leader_id"]) if row["expected_leader_id"] else None
-    url = look.url(row["case_id"])
-    for key in keys:
-        if reminder_kind(key) == ESCALATION_LEADER:
-            recipients = leaders
-        else:
-            recipients = look.persons([*look.handlers[row["case_id"]], row["expected_leader_id"]]) or leaders
-        title, body = _hearing_words(row, key, expected)
-        for user in recipients:
-            yield Due(key, user, agency, title, body, url, hearing_id=row["id"])
-
-
-def reminders_due(*, now: dt.datetime) -> list[Due]:
-    """Every reminder due at ``now``, per person (a constant number of queries, values only)."""
+def reminders_due(*, now: dt.datetime) -> list[DueKey]:
+    """Every reminder due at ``now``, one key per deadline or hearing and reminder (before it is
+    known to whom): three indexed queries of tuples, whatever the number due."""
     today = timezone.localdate(now)
     calendar = workday_calendar()
-    deadlines = _deadlines_due(today, calendar)
-    hearings = _hearings_due(now, today)
-    empty_lists = evidence_reminders.empty_list_deadlines(today, calendar)  # issue 13
-    subjects = [row for row, _k in deadlines] + [row for row, _k in hearings] + [row for row, _k in empty_lists]
-    handlers = _handler_ids({row["case_id"] for row in subjects})
-    leaders = _leader_ids({row["case__agency_id"] for row in subjects})
-    wanted = {pk for ids in [*handlers.values(), *leaders.values()] for pk in ids}
-    wanted |= {row["expected_leader_id"] for row, _k in hearings if row["expected_leader_id"]}
-    look = _Lookup(people=_people(wanted), handlers=handlers, leaders=leaders, url=_case_urls())
-    with translation.override(settings.LANGUAGE_CODE):
-        dues = [due for row, key in deadlines for due in _deadline_dues(row, key, today, calendar, look)]
-        dues += [due for row, keys in hearings for due in _hearing_dues(row, keys, look)]
-        dues += [due for row, key in empty_lists
-                 for due in evidence_reminders.empty_list_dues(row, key, today, calendar, look)]
-    return dues
+    keys = _deadline_keys(today, calendar) + _hearing_keys(now, today)
+    return keys + evidence_reminders.empty_list_keys(today, calendar)  # issue 13
 
 
-# --- Channels and the daily digest -------------------------------------------------------
+# --- The daily digest ---------------------------------------------------------------------------
 
 
-def _wants_digest(user: Person) -> bool:
-    return user.wants_digest and user.agency is not None
-
-
-def _channels(user: Person, agency: Place) -> list[str]:
+def _channels(email: str, webhook_url: str) -> list[str]:
     channels = [ReminderChannel.IN_APP.value]
-    if user.email:
+    if email:
         channels.append(ReminderChannel.EMAIL.value)
-    if agency.webhook_url:
+    if webhook_url:
         channels.append(ReminderChannel.WEBHOOK.value)
     return channels
 
 
-def _single(due: Due) -> Iterator[outbox.Intended]:
-    for channel in _channels(due.recipient, due.agency):
-        yield outbox.Intended(
-            reminder=due.reminder, recipient_id=due.recipient.pk, channel=channel, agency_id=due.agency.pk,
-            title=due.title, body=due.body, url=due.url, deadline_id=due.deadline_id, hearing_id=due.hearing_id,
-        )  # fmt: skip
+def digest_deliveries(keys: list[DueKey], *, now: dt.datetime) -> list[outbox.Intended]:
+    """One digest a day per person who asked for it, listing the titles of what is due for them.
 
-
-def _digest(user: Person, items: list[Due], today: dt.date) -> Iterator[outbox.Intended]:
-    agency = user.agency
-    assert agency is not None  # _wants_digest: only members of an agency get a digest
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("【每日汇总】%(day)s 待办期限与开庭 %(n)d 项") % {"day": today.isoformat(), "n": len(items)}
-    # Escalations and reminders of one subject collapse into one line per subject.
-    lines = list(dict.fromkeys(f"- {item.title}" for item in items))
-    body = "\n".join(lines)
-    url = reverse("notifications")
-    for channel in _channels(user, agency):
-        yield outbox.Intended(
-            reminder="digest", recipient_id=user.pk, channel=channel, agency_id=agency.pk,
-            title=title, body=body, url=url, digest_on=today,
-        )  # fmt: skip
-
-
-def intended_deliveries(dues: list[Due], *, now: dt.datetime) -> list[outbox.Intended]:
-    """Expand reminders into delivery rows: one per channel, or one digest a day per user."""
+    Worded by the sweep (a digest is one row per person and day, not one per reminder): the
+    persons and their items come from the same recipient rules as the single rows.
+    """
+    if timezone.localtime(now).hour < settings.REMINDER_DIGEST_HOUR:
+        return []
     today = timezone.localdate(now)
-    digest_time = timezone.localtime(now).hour >= settings.REMINDER_DIGEST_HOUR
+    items = reminder_recipients.digest_recipients(keys)
+    if not items:
+        return []
+    titles = reminder_words.subject_titles(((i.deadline_id, i.hearing_id, i.reminder) for i in items), today)
+    by_user: dict[int, list[reminder_recipients.DigestItem]] = defaultdict(list)
+    for item in items:
+        by_user[item.user_id].append(item)
+    url = reverse("notifications")
     rows: list[outbox.Intended] = []
-    digests: dict[int, list[Due]] = defaultdict(list)
-    users: dict[int, Any] = {}
-    for due in dues:
-        if _wants_digest(due.recipient):
-            digests[due.recipient.pk].append(due)
-            users[due.recipient.pk] = due.recipient
-        else:
-            rows.extend(_single(due))
-    if digest_time:
-        for pk, items in digests.items():
-            rows.extend(_digest(users[pk], items, today))
+    for user_id, mine in by_user.items():
+        # Escalations and reminders of one subject collapse into one line per subject.
+        # (A subject deleted since the sweep read it has no title and no line.)
+        said = (titles.get((i.deadline_id, i.hearing_id, i.reminder)) for i in mine)
+        lines = list(dict.fromkeys(f"- {title}" for title in said if title))
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("【每日汇总】%(day)s 待办期限与开庭 %(n)d 项") % {"day": today.isoformat(), "n": len(mine)}
+        first = mine[0]
+        for channel in _channels(first.email, first.webhook_url or ""):
+            rows.append(outbox.Intended(
+                reminder="digest", recipient_id=user_id, channel=channel, agency_id=first.agency_id,
+                title=title, body="\n".join(lines), url=url, digest_on=today,
+            ))  # fmt: skip
     return rows
 
 
@@ -471,8 +222,12 @@ def intended_deliveries(dues: list[Due], *, now: dt.datetime) -> list[outbox.Int
 
 def _write(now: dt.datetime, token: str) -> tuple[int, list[int], list[int]]:
     """(rows due, in-app ids created, e-mail and webhook ids created)."""
-    intended = intended_deliveries(reminders_due(now=now), now=now)
-    return len(intended), *outbox.deliveries_create(intended, token=token)
+    keys = reminders_due(now=now)
+    digests = digest_deliveries(keys, now=now)
+    # Each INSERT decides on its own which rows exist (ON CONFLICT DO NOTHING): no need for one transaction.
+    wanted = outbox.deliveries_insert_due(keys, token=token, now=now)
+    outbox.deliveries_create(digests, token=token, now=now)
+    return wanted + len(digests), *outbox.deliveries_created(token)
 
 
 def reminders_sweep(*, now: dt.datetime | None = None) -> SweepResult:

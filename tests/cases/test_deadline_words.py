@@ -11,7 +11,7 @@ from django.utils import translation
 
 from cases.deadline_text import basis_text, days_left_text
 from cases.models import Deadline
-from cases.services.reminders import _deadline_words
+from cases.services.reminder_words import deadline_words as _deadline_words
 from cases.web.ics import calendar_feed
 from casetracker.calendar import WorkdayCalendar
 from tests.cases.test_deadlines import lawsuit, reconsideration, the
