@@ -167,25 +167,56 @@ def _hearing_words(row: dict[str, Any], reminder: str) -> tuple[str, str]:
 
 
 class _Worder:
-    """Words reminders of one batch: the calendar, the link and the shared words read once."""
+    """Words reminders: the link and the words many rows share (a due day's, a rule's basis),
+    worded once and kept across the batches of a process while its calendar and language stay."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
+        self.language = language
         self.calendar: WorkdayCalendar | None = None
+        self.checked = False
         self.memo: dict[Any, Any] = {}
         self.url = _url_template()
+
+    def batch(self) -> _Worder:
+        """Ready for the next batch: the calendar is looked at again (once) before it is used."""
+        self.checked = False
+        if len(self.memo) > _MEMO_LIMIT:
+            self.memo.clear()
+        return self
+
+    def _calendar(self) -> WorkdayCalendar:
+        if not self.checked:
+            calendar = workday_calendar()  # cached: a fingerprint query
+            if calendar is not self.calendar:
+                self.calendar, self.memo = calendar, {}  # a holiday was edited: word again
+            self.checked = True
+        assert self.calendar is not None
+        return self.calendar
 
     def words(self, subject: dict[str, Any], reminder: str, today: dt.date) -> Words:
         url = self.url.replace(_MARKER, str(subject["case_id"]))
         if "scheduled_at" in subject:
             title, body = _hearing_words(subject, reminder)
             return Words(title, body, url)
-        if self.calendar is None:
-            self.calendar = workday_calendar()
+        calendar = self._calendar()
         if reminder_kind(reminder) == evidence_reminders.EVIDENCE_EMPTY:
-            title, body = evidence_reminders.words(subject, today, self.calendar)
+            title, body = evidence_reminders.words(subject, today, calendar)
         else:
-            title, body = deadline_words(subject, reminder, today, self.calendar, self.memo)
+            title, body = deadline_words(subject, reminder, today, calendar, self.memo)
         return Words(title, body, url)
+
+
+# A sweep of 70,000 overdue deadlines has a few thousand due days; this bounds a long-lived worker.
+_MEMO_LIMIT = 50_000
+_worders: dict[str, _Worder] = {}
+
+
+def _worder() -> _Worder:
+    """This process's worder for the active language (call inside ``translation.override``)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in _worders:
+        _worders[language] = _Worder(language)
+    return _worders[language].batch()
 
 
 # --- Reading the subjects as values --------------------------------------------------------
@@ -222,9 +253,9 @@ def word_rows(qs: QuerySet[ReminderDelivery]) -> Iterable[dict[str, Any]]:
 
 def words_of_rows(rows: Iterable[dict[str, Any]]) -> dict[int, Words]:
     """The words of the rows (values of ``WORD_COLUMNS``) not yet worded, by row id."""
-    worder = _Worder()
     found: dict[int, Words] = {}
     with translation.override(settings.LANGUAGE_CODE):
+        worder = _worder()
         for row in rows:
             if row["title"] or (row["deadline_id"] is None and row["hearing_id"] is None):
                 continue  # worded already (a retry sends the same words), or a digest (worded by the sweep)
@@ -279,9 +310,9 @@ def subject_titles(items: Iterable[tuple[int | None, int | None, str]], today: d
         row["id"]: _hearing_subject(row)
         for row in id_in(Hearing.objects.all(), "id", hearing_ids).values("id", *_HEARING, *_LEADER)
     } if hearing_ids else {}  # fmt: skip
-    worder = _Worder()
     titles = {}
     with translation.override(settings.LANGUAGE_CODE):
+        worder = _worder()
         for key in keys:
             deadline_id, hearing_id, reminder = key
             subject = deadlines.get(deadline_id) if deadline_id is not None else hearings.get(hearing_id)
