@@ -48,7 +48,9 @@ class ReminderDelivery(models.Model):
     agency = models.ForeignKey(
         "cases.Agency", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="+",
     )
-    # The message as written when the reminder fell due, so a retry sends the same words.
+    # The message that was sent: empty when the sweep writes the row, worded by whoever first
+    # sends it (cases/services/reminder_words.py, dated the day the reminder fell due) and never
+    # reworded, so a retry or a takeover sends the same words and the row keeps them.
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("正文"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
