@@ -42,8 +42,7 @@ from cases.services.reminder_outbox_insert import (
     deliveries_insert_due,
     split_by_channel,
 )
-from cases.services.reminder_words import Words, deliveries_word, word_rows, words_of_rows
-from cases.services.sql_rows import rows_source
+from cases.services.reminder_words import deliveries_word, word_rows, words_of_rows, words_store
 
 __all__ = [
     "DeliveryOutcome",
@@ -430,7 +429,7 @@ def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
             mine = id_in(ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=worker), "id", ids)
             rows = list(word_rows(mine.select_for_update(of=("self",)).order_by("id")))
             held = [row["id"] for row in rows]
-            _mark_in_app_sent(held, words_of_rows(rows), {})
+            words_store(words_of_rows(rows), held=held, also=_sent_values({}))
             notify.send_in_app_bulk(held)
     except (OperationalError, InterfaceError):
         raise
@@ -442,31 +441,8 @@ def _send_in_app_batch(ids: list[int], worker: str) -> list[str]:
     return [DeliveryOutcome.SENT if pk in kept else DeliveryOutcome.SKIPPED for pk in ids]
 
 
-def _mark_in_app_sent(held: list[int], words: dict[int, Words], claim: dict[str, Any]) -> None:
-    """One UPDATE: the held in-app rows sent, with their words where they had none (and ``claim``'s columns).
-
-    The words and the mark are one write of each row, not two (every write of an outbox row
-    updates its indexes; issue 17). ``notify.send_in_app_bulk`` then copies the words.
-    """
-    if not held:
-        return
-    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
-    now = timezone.now()
-    values = {"status": DeliveryStatus.SENT.value, "sent_at": now, "last_error": "", **claim}
-    fields = {f.column: f for f in ReminderDelivery._meta.concrete_fields}
-    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in values)
-    params = [fields[c].get_db_prep_save(v, connection) for c, v in values.items()]
-    attempts = f", attempts = {table}.attempts + 1" if claim else ""
-    none = (None, None, None)
-    rows = [(pk, *(words.get(pk) or none)) for pk in held]
-    with connection.cursor() as cursor:
-        for source, source_params in rows_source(("bigint", "varchar", "text", "varchar"), rows, reserve=len(params)):
-            cursor.execute(
-                f"WITH w (id, title, body, url) AS ({source}) UPDATE {table} SET {sets}{attempts},"
-                f" title = COALESCE(w.title, {table}.title), body = COALESCE(w.body, {table}.body),"
-                f" url = COALESCE(w.url, {table}.url) FROM w WHERE {table}.id = w.id",
-                [*source_params, *params],
-            )
+def _sent_values(claim: dict[str, Any]) -> dict[str, Any]:
+    return {"status": DeliveryStatus.SENT.value, "sent_at": timezone.now(), "last_error": "", **claim}
 
 
 def deliveries_send_created(*, in_app: Sequence[int], external: Sequence[int], worker: str) -> list[str]:
@@ -499,7 +475,8 @@ def _send_created_in_app(ids: Sequence[int], worker: str) -> list[str]:
             # Only the rows locked here are marked: one skipped as locked may be pending again by now.
             rows = list(word_rows(locked(created.order_by("id"))))
             held = [row["id"] for row in rows]
-            _mark_in_app_sent(held, words_of_rows(rows), {"claimed_by": worker, "claimed_at": now})
+            claim = {"claimed_by": worker, "claimed_at": now}
+            words_store(words_of_rows(rows), held=held, also=_sent_values(claim), attempt=True)
             notify.send_in_app_bulk(held)
     except (OperationalError, InterfaceError):
         raise

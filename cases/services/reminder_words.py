@@ -264,23 +264,45 @@ def words_of_rows(rows: Iterable[dict[str, Any]]) -> dict[int, Words]:
     return found
 
 
-def words_store(words: dict[int, Words]) -> int:
-    """Write the words onto their rows, one UPDATE (a row worded meanwhile keeps its words)."""
-    if not words:
+def words_store(
+    words: dict[int, Words], *, held: Sequence[int] = (), also: dict[str, Any] | None = None, attempt: bool = False
+) -> int:
+    """Write the words onto their rows with one UPDATE; how many rows it changed.
+
+    Alone, it words only rows that have none (a row worded meanwhile keeps its words). With
+    ``held`` and ``also`` (the in-app send's mark: status, sent_at, the claim's columns;
+    ``attempt`` counts one more try), the same UPDATE sets ``also`` on every held row and the
+    words on those that have none: the words and the mark are one write of each row, not two
+    (every write of an outbox row updates its 13 indexes; issue 17).
+    """
+    rows: list[tuple[int, str | None, str | None, str | None]] = []
+    for pk in held or list(words):
+        w = words.get(pk)  # None: a held row that has its words already keeps them (COALESCE below)
+        rows.append((pk, w.title[:300], w.body, w.url[:300]) if w else (pk, None, None, None))
+    if not rows:
         return 0
-    table = connection.ops.quote_name(ReminderDelivery._meta.db_table)
-    rows = [(pk, w.title[:300], w.body, w.url[:300]) for pk, w in words.items()]
+    qn = connection.ops.quote_name
+    table = qn(ReminderDelivery._meta.db_table)
+    fields = {f.column: f for f in ReminderDelivery._meta.concrete_fields}
+    values = also or {}
+    sets = "".join(f", {qn(column)} = %s" for column in values)
+    params = [fields[column].get_db_prep_save(value, connection) for column, value in values.items()]
+    sets += f", attempts = {table}.attempts + 1" if attempt else ""
+    only_new = "" if held else f" AND {table}.title = ''"
     changed = 0
     with connection.cursor() as cursor:
-        for source, params in rows_source(("bigint", "varchar", "text", "varchar"), rows, reserve=0):
+        for source, source_params in rows_source(_WORD_TYPES, rows, reserve=len(params)):
             cursor.execute(
-                f"WITH w (id, title, body, url) AS ({source})"
-                f" UPDATE {table} SET title = w.title, body = w.body, url = w.url"
-                f" FROM w WHERE {table}.id = w.id AND {table}.title = ''",
-                params,
+                f"WITH w (id, title, body, url) AS ({source}) UPDATE {table}"
+                f" SET title = COALESCE(w.title, {table}.title), body = COALESCE(w.body, {table}.body),"
+                f" url = COALESCE(w.url, {table}.url){sets} FROM w WHERE {table}.id = w.id{only_new}",
+                [*source_params, *params],
             )
             changed += cursor.rowcount
     return changed
+
+
+_WORD_TYPES = ("bigint", "varchar", "text", "varchar")
 
 
 def deliveries_word(ids: Sequence[int]) -> int:
