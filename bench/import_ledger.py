@@ -84,6 +84,8 @@ def fresh_database() -> object:
         call_command("migrate", verbosity=0)
         connection.close()
         shutil.copyfile(database, template)
+    for leftover in ("-wal", "-shm"):  # a killed run's write-ahead log would be replayed onto the copy
+        Path(f"{database}{leftover}").unlink(missing_ok=True)
     shutil.copyfile(template, database)
     agency = Agency.objects.create(code="bench-hrss", name="基准测试人社局")
     User = get_user_model()

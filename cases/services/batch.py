@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from cases.services.fast_insert import insert_objects, insert_values
@@ -24,9 +25,15 @@ from cases.users import Actor
 
 
 @cache
+def _history_model(model: type[models.Model]) -> Any:
+    # Reading ``model.history`` builds a manager class each time (garbage in a reference
+    # cycle, kept until a full collection): once per model is enough.
+    return model.history.model  # type: ignore[attr-defined]
+
+
+@cache
 def _tracked(model: type[models.Model]) -> tuple[str, ...]:
-    # Reading ``model.history`` builds a manager class each time: once per model is enough.
-    return tuple(f.attname for f in model.history.model.tracked_fields)  # type: ignore[attr-defined]
+    return tuple(f.attname for f in _history_model(model).tracked_fields)
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -70,7 +77,7 @@ def bulk_save_with_history(model: type[models.Model], staged: Sequence[Staged], 
     if not staged:
         return
     insert_objects(model, [item.obj for item in staged])  # RETURNING sets the pks
-    history_model = model.history.model  # type: ignore[attr-defined]
+    history_model = _history_model(model)
     user_id = by.pk if getattr(by, "is_authenticated", False) else None
     when = timezone.now()
     m2m = _m2m_fields(model)
@@ -89,13 +96,34 @@ def bulk_save_with_history(model: type[models.Model], staged: Sequence[Staged], 
             {"history_id": history_pk, "id": link[(item.obj.pk, pk)], f"{source}_id": item.obj.pk, f"{target}_id": pk}
             for history_pk, item in zip(history_pks, staged, strict=True) for pk in item.m2m.get(name, ())
         ], returning=False)
+    _release_files(model, staged)
+
+
+@cache
+def _file_fields(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField))
+
+
+def _release_files(model: type[models.Model], staged: Sequence[Staged]) -> None:
+    """Keep a written row's file fields as their stored names, not FieldFiles.
+
+    A FileField's value, once read (by the checks, by the insert), is a FieldFile pointing
+    back at its instance: a reference cycle per row, freed only by a full garbage
+    collection, so a batch's rows outlived it (a ledger import's peak memory grew with its
+    hearings until one ran). The field's descriptor wraps the name again when it is read.
+    """
+    for name in _file_fields(model):
+        for item in staged:
+            value = item.obj.__dict__.get(name)
+            if isinstance(value, FieldFile):
+                item.obj.__dict__[name] = value.name
 
 
 def _m2m_fields(model: type[models.Model]) -> dict[str, Any]:
     """Many-to-many fields with history -> their historical through model."""
     from simple_history.models import HistoricalRecords
 
-    fields = getattr(model.history.model, "_history_m2m_fields", [])  # type: ignore[attr-defined]
+    fields = getattr(_history_model(model), "_history_m2m_fields", [])
     return {f.name: HistoricalRecords.m2m_models[f] for f in fields}
 
 

@@ -1,7 +1,8 @@
 """The 开庭 sheet of a ledger import: each hearing row keyed to its case, through the hearing services.
 
-Mixed into the import's run (cases/services/ledger_import.py), which holds the agency's
-cases by key, the row errors and the progress. New scheduled or held hearings go 500 at
+Mixed into the import's run (cases/services/ledger_import.py), which holds the index of
+the agency's cases and hearings by key (cases/services/ledger_index.py), the row errors
+and the progress. New scheduled or held hearings go 500 at
 a time through the batch form of hearing_schedule + hearing_record
 (cases/services/case_batch.py); a stored hearing (an update), a postponed or cancelled
 one, or a batch the database refuses goes through the single-row services in a savepoint.
@@ -10,7 +11,7 @@ one, or a batch the database refuses goes through the single-row services in a s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -24,8 +25,8 @@ from cases.ledger.reader import Sheet
 from cases.models import Agency, Case, Hearing
 from cases.services import hearings as hearing_services
 from cases.services.case_batch import NewHearing, hearings_create_many
-from cases.services.lookups import AgencyLookups, digest
-from casetracker.ledger_values import normalize_label, normalize_number
+from cases.services.ledger_index import LedgerIndex, case_key, hearing_key, number_key
+from cases.services.lookups import AgencyLookups
 
 # Rows read, checked and written together: bounds the memory of a pass, whatever the file's size.
 CHUNK = 500
@@ -37,35 +38,6 @@ _HEARING_FIELD_COLUMN = {
 }
 
 
-_LOW: Final = (1 << 96) - 1
-
-
-def _key(reviewing_body: str, number: str) -> int:
-    """A case's key as the ledger compares it: 审理机关 and 案号, brackets and spaces loosely.
-
-    Kept as digests (lookups.digest), the key's above its 案号's: the import remembers one
-    per row across the file, and strings cost ~1 KiB a row.
-    """
-    number = normalize_number(number)
-    return (digest(normalize_label(reviewing_body), number) << 96) | digest(number)
-
-
-def _number_key(number: str) -> int:
-    """The 案号 part of ``_key`` for a 案号 as typed."""
-    return digest(normalize_number(number))
-
-
-def _number_of(key: int) -> int:
-    return key & _LOW
-
-
-def _hearing_key(case_id: int, kind: str, when: dt.datetime) -> int:
-    """A hearing's key (case, kind, time): the instant in microseconds, whatever its time zone."""
-    return digest(case_id, kind, (when - _EPOCH) // dt.timedelta(microseconds=1))
-
-
-_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
 
 class HearingRows:
     """The hearing half of an import run; the run provides the attributes below."""
@@ -75,11 +47,7 @@ class HearingRows:
     reason: str
     people: People
     lookups: AgencyLookups
-    by_key: dict[int, int]
-    hearing_keys: dict[int, int]
-
-    def _pks_of_number(self, number: int) -> set[int]:
-        raise NotImplementedError
+    index: LedgerIndex
 
     def _tick(self) -> None:
         raise NotImplementedError
@@ -100,11 +68,10 @@ class HearingRows:
     def hearings(self, sheet: Sheet) -> None:
         present = {column.key for column in sheet.columns.values()}
         stored = Hearing.objects.filter(case__agency=self.agency, archived_at__isnull=True)
-        self.hearing_keys = {
-            _hearing_key(h.case_id, h.kind, h.scheduled_at): h.pk
-            for h in stored.only("case", "kind", "scheduled_at").iterator()
-        }
-        seen: dict[int, int] = {}
+        self.index.remember_hearings(
+            (pk, hearing_key(case_id, kind, when))
+            for pk, case_id, kind, when in stored.values_list("pk", "case_id", "kind", "scheduled_at").iterator(chunk_size=2000)
+        )
         chunk: list[ParsedRow] = []
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
@@ -115,22 +82,21 @@ class HearingRows:
                 continue
             chunk.append(parsed)
             if len(chunk) >= CHUNK:
-                self._apply_hearings(chunk, present, seen)
+                self._apply_hearings(chunk, present)
                 chunk = []
-        self._apply_hearings(chunk, present, seen)
+        self._apply_hearings(chunk, present)
 
     def _hearing_refused(self, row: int, error: ValidationError) -> None:
         self._service_errors(HEARING_SHEET, row, error, _HEARING_COLUMN, _HEARING_FIELD_COLUMN, "scheduled_at")
 
-    def _apply_hearings(self, chunk: list[ParsedRow], present: set[str],
-                        seen: dict[int, int]) -> None:
+    def _apply_hearings(self, chunk: list[ParsedRow], present: set[str]) -> None:
         """Stored hearings and postponed or cancelled ones one by one; new ones through the batch."""
         cases = Case.objects.in_bulk({pk for parsed in chunk if (pk := self._hearing_case_pk(parsed.values))})
         batch: list[NewHearing] = []
         single: dict[int, tuple[ParsedRow, Case, str, dt.datetime]] = {}
         for parsed in chunk:
             try:
-                case, kind, when = self._hearing_target(parsed, cases, seen)
+                case, kind, when = self._hearing_target(parsed, cases)
             except ValidationError as error:
                 self._hearing_refused(parsed.row, error)
                 self._tick()
@@ -153,45 +119,46 @@ class HearingRows:
         for ref, refusal in result.refused.items():
             self._hearing_refused(ref, refusal)
             self._tick()
-        for hearing in result.created.values():
-            self.hearing_keys[_hearing_key(hearing.case_id, hearing.kind, hearing.scheduled_at)] = hearing.pk
+        self.index.remember_hearings(
+            (hearing.pk, hearing_key(hearing.case_id, hearing.kind, hearing.scheduled_at))
+            for hearing in result.created.values()
+        )
+        for _hearing in result.created.values():
             self._created()
             self._tick()
 
     def _hearing_case_pk(self, values: dict[str, Any]) -> int | None:
         body = values.get("reviewing_body") or ""
         if body:
-            pk = self.by_key.get(_key(body, values["number"]))
+            pk = self.index.case_pk(case_key(body, values["number"]))
             candidates = {pk} if pk else set()
         else:
-            candidates = self._pks_of_number(_number_key(values["number"]))
+            candidates = self.index.pks_of_number(number_key(values["number"]))
         return next(iter(candidates)) if len(candidates) == 1 else None
 
-    def _hearing_target(self, parsed: ParsedRow, cases: dict[int, Case],
-                        seen: dict[int, int]) -> tuple[Case, str, dt.datetime]:
+    def _hearing_target(self, parsed: ParsedRow, cases: dict[int, Case]) -> tuple[Case, str, dt.datetime]:
         """The row's case, kind and time; a row naming no case, or the same hearing twice, is refused."""
         values = parsed.values
         pk = self._hearing_case_pk(values)
         if pk is None:
             body = values.get("reviewing_body") or ""
-            several = not body and len(self._pks_of_number(_number_key(values["number"]))) > 1
+            several = not body and len(self.index.pks_of_number(number_key(values["number"]))) > 1
             if several:
                 raise ValidationError({"number": _("案号“%(n)s”对应多个案件,请填写审理机关。") % {"n": values["number"]}})
             raise ValidationError({"number": _("案号“%(n)s”在文件和系统中都不存在。") % {"n": values["number"]}})
         case = cases[pk]
         kind = values.get("kind") or (HearingKind.COURT if case.kind == Kind.LITIGATION else HearingKind.RECONSIDERATION)
         when = timezone.make_aware(values["scheduled_at"])
-        key = _hearing_key(case.pk, kind, when)
-        if key in seen:
-            raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": seen[key]}})
-        seen[key] = parsed.row
+        earlier = self.index.add_hearing_row(hearing_key(case.pk, kind, when), parsed.row)
+        if earlier is not None:
+            raise ValidationError({"scheduled_at": _("与开庭第%(n)d行重复(同一案件同一时间)。") % {"n": earlier}})
         return case, kind, when
 
     def _new_hearing(self, parsed: ParsedRow, case: Case, kind: str, when: dt.datetime) -> NewHearing | None:
         """A new scheduled or held hearing for the batch; None for a stored, postponed or cancelled one."""
         values = parsed.values
         status = values.get("status") or HearingStatus.SCHEDULED
-        if _hearing_key(case.pk, kind, when) in self.hearing_keys or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
+        if self.index.hearing_pk(hearing_key(case.pk, kind, when)) is not None or status not in (HearingStatus.SCHEDULED, HearingStatus.HELD):
             return None
         return NewHearing(
             ref=parsed.row, case=case, scheduled_at=when, kind=kind, place=values.get("place", ""),
@@ -213,15 +180,15 @@ class HearingRows:
     def _apply_hearing(self, parsed: ParsedRow, present: set[str], case: Case, kind: str,
                        when: dt.datetime) -> None:
         values = parsed.values
-        key = _hearing_key(case.pk, kind, when)
-        pk = self.hearing_keys.get(key)
+        key = hearing_key(case.pk, kind, when)
+        pk = self.index.hearing_pk(key)
         if pk is None:
             hearing = hearing_services.hearing_schedule(
                 case=case, scheduled_at=when, kind=kind, by=self.by, place=values.get("place", ""),
                 expected_leader=self._expected_leader(values), notes=values.get("notes", ""),
             )
             self._hearing_status(hearing, values)
-            self.hearing_keys[key] = hearing.pk
+            self.index.remember_hearings([(hearing.pk, key)])
             self._created()
             return
         hearing = Hearing.objects.select_related("case").get(pk=pk)

@@ -13,8 +13,10 @@ new case, and a batch the database refuses, take the single-row services.
 The whole file runs in one transaction; every row is checked (single-row writes each in
 a savepoint), so one row's error does not hide the next row's. Any error, or a dry run,
 rolls everything back: the dry run is the real import, undone, so it reports exactly
-what the import would. The sheets are streamed: memory holds a chunk of rows and each
-row's key, not the file (docs/ledger-import.md).
+what the import would. The sheets are streamed and what is remembered across the file
+(keys, chain links, hearings) is kept in a temporary SQLite index outside the Python heap
+(cases/services/ledger_index.py): memory holds a chunk of rows, whatever the file's size
+(docs/ledger-import.md).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from cases.permissions import can_import
 from cases.services import cases as case_services
 from cases.services.case_batch import NewCase, cases_create_many
 from cases.services.deadlines import deadline_complete
-from cases.services.ledger_hearings import CHUNK, HearingRows, _key, _number_key, _number_of
+from cases.services.ledger_hearings import CHUNK, HearingRows
+from cases.services.ledger_index import CaseKey, LedgerIndex, case_key, number_key
 from cases.services.lookups import AgencyLookups
 
 Progress = Callable[[int, int], None]
@@ -101,17 +104,19 @@ def ledger_import(
         _check_headers(sheet, result)
     if result.errors:
         return result
-    run = _Run(agency=agency, by=by, reason=_reason(filename), result=result, progress=progress,
-               total=ledger.cases.row_count + (ledger.hearings.row_count if ledger.hearings else 0))
-    try:
-        with transaction.atomic():
-            run.cases(ledger.cases)
-            if ledger.hearings is not None:
-                run.hearings(ledger.hearings)
-            if result.errors or dry_run:
-                raise _Abort
-    except _Abort:
-        pass
+    total = ledger.cases.row_count + (ledger.hearings.row_count if ledger.hearings else 0)
+    with LedgerIndex() as index:
+        try:
+            with transaction.atomic():
+                run = _Run(agency=agency, by=by, reason=_reason(filename), result=result, progress=progress,
+                           total=total, index=index)
+                run.cases(ledger.cases)
+                if ledger.hearings is not None:
+                    run.hearings(ledger.hearings)
+                if result.errors or dry_run:
+                    raise _Abort
+        except _Abort:
+            pass
     if result.errors and not dry_run:
         result.created = result.updated = result.unchanged = 0  # nothing was saved
     return result
@@ -127,19 +132,10 @@ def _check_headers(sheet: Sheet, result: ImportResult) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What the chain order needs of a row: its number in the sheet, key and 前序案号."""
-
-    row: int
-    key: int
-    previous: str
-
-
 @dataclass
 class _CaseRow:
     parsed: ParsedRow
-    key: int
+    key: CaseKey
     present: set[str]
 
 
@@ -147,19 +143,17 @@ class _Run(HearingRows):
     """One import: the agency's cases by key, the rows in chain order, the writes through the services."""
 
     def __init__(self, *, agency: Agency, by: Any, reason: str, result: ImportResult,
-                 progress: Progress | None, total: int) -> None:
+                 progress: Progress | None, total: int, index: LedgerIndex) -> None:
         self.agency, self.by, self.reason, self.result = agency, by, reason, result
         self.people = People(agency.pk)
         self.progress, self.total, self.done = progress, total, 0
         self.today = timezone.localdate()
-        self.lookups = AgencyLookups.load(agency.pk)
+        # The agency's cases by key, the rows' chain links, the hearings: in the index, not the heap.
+        self.index = index
+        stored = Case.objects.filter(agency=agency).values_list("pk", "number", "reviewing_body")
+        index.load_stored(stored.iterator(chunk_size=2000))
+        self.lookups = AgencyLookups.load(agency.pk, taken=index.taken)
         self.previous_cases: dict[int, Case] = {}
-        stored = Case.objects.filter(agency=agency).only("pk", "number", "reviewing_body")
-        # Keys as digests (ledger_hearings._key); a 案号 usually names one case: its pk, else a tuple.
-        self.by_key: dict[int, int] = {}
-        self.by_number: dict[int, int | tuple[int, ...]] = {}
-        for case in stored.iterator():
-            self._remember(_key(case.reviewing_body, case.number), case.pk)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -196,27 +190,32 @@ class _Run(HearingRows):
 
         A row whose 前序案号 is another row of the file is one level below it, so its
         previous case exists when it is applied (chains are at most a few proceedings
-        long). Each level is one more streamed pass over the sheet, in chunks.
+        long). Each level is one more streamed pass over the sheet, in chunks, reading
+        the level's rows from the index in the sheet's order.
         """
         present = {column.key for column in sheet.columns.values()}
-        level = self._chain_order(self._index_cases(sheet))
-        for depth in sorted(set(level.values())):
+        self._index_cases(sheet)
+        self._chain_order(sheet)
+        for depth in self.index.levels():
+            wanted = self.index.rows_at(depth)
+            want = next(wanted, None)
             chunk: list[_CaseRow] = []
             for number, cells in sheet.rows():
-                if level.get(number) != depth:
+                if want is None:
+                    break
+                if number != want:
                     continue
+                want = next(wanted, None)
                 parsed = parse_row(number, cells, self.people)
                 values = parsed.values
-                chunk.append(_CaseRow(parsed, _key(values["reviewing_body"], values["number"]), present))
+                chunk.append(_CaseRow(parsed, case_key(values["reviewing_body"], values["number"]), present))
                 if len(chunk) >= CHUNK:
                     self._apply_cases(chunk)
                     chunk = []
             self._apply_cases(chunk)
 
-    def _index_cases(self, sheet: Sheet) -> list[_Entry]:
-        """Every row's cells read once: their errors reported; the key and 前序案号 of the good rows kept."""
-        entries: list[_Entry] = []
-        seen: dict[int, int] = {}
+    def _index_cases(self, sheet: Sheet) -> None:
+        """Every row's cells read once: their errors reported; the key and 前序案号 of each row indexed."""
         for number, cells in sheet.rows():
             parsed = parse_row(number, cells, self.people)
             for column, message in parsed.errors:
@@ -225,61 +224,39 @@ class _Run(HearingRows):
             if not values.get("number") or not values.get("reviewing_body"):
                 self._tick()
                 continue
-            key = _key(values["reviewing_body"], values["number"])
-            if key in seen:
+            key = case_key(values["reviewing_body"], values["number"])
+            earlier = self.index.add_row(number, key, good=not parsed.errors, previous=values.get("previous") or "")
+            if earlier is not None:
                 self._error("", number, _CASE_COLUMN["number"],
-                            _("与第%(n)d行重复(同一审理机关的同一案号)。") % {"n": seen[key]})
+                            _("与第%(n)d行重复(同一审理机关的同一案号)。") % {"n": earlier})
                 self._tick()
-                continue
-            seen[key] = number
-            if parsed.errors:
+            elif parsed.errors:
                 self._tick()
-                continue
-            entries.append(_Entry(number, key, values.get("previous") or ""))
-        return entries
 
-    def _chain_order(self, rows: list[_Entry]) -> dict[int, int]:
-        """Row number -> its level: 0, or one below the row its 前序案号 names; a 前序案号 found nowhere is an error."""
-        in_file: dict[int, list[_Entry]] = {}
-        for row in rows:
-            in_file.setdefault(_number_of(row.key), []).append(row)
-        level: dict[int, int] = {}
-        state: dict[int, str] = {}
+    def _chain_order(self, sheet: Sheet) -> None:
+        """Each good row's level (0, or one below the row its 前序案号 names), computed in the index.
 
-        def visit(row: _Entry) -> bool:
-            mark = state.get(row.row)
-            if mark == "done":
-                return row.row in level
-            if mark == "visiting":
-                self._error("", row.row, _CASE_COLUMN["previous"], _("案件链接不能形成循环。"))
-                return False
-            state[row.row] = "visiting"
-            ok, depth = True, 0
-            if row.previous:
-                number = _number_key(row.previous)
-                parents = [other for other in in_file.get(number, []) if other is not row]
-                stored = self._pks_of_number(number)
-                if len(parents) + len(stored - {self.by_key.get(p.key) for p in parents}) > 1:
-                    ok = False
-                    self._error("", row.row, _CASE_COLUMN["previous"],
-                                _("前序案号“%(n)s”对应多个案件,无法确定。") % {"n": row.previous})
-                elif parents:
-                    ok = visit(parents[0])
-                    depth = level.get(parents[0].row, 0) + 1
-                elif not stored:
-                    ok = False
-                    self._error("", row.row, _CASE_COLUMN["previous"],
-                                _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": row.previous})
-            state[row.row] = "done"
-            if ok:
-                level[row.row] = depth
-            else:
-                self._tick()
-            return ok
-
-        for row in rows:
-            visit(row)
-        return level
+        A 前序案号 found nowhere, or naming several cases, is an error on its row; a loop
+        of links is one error, on its first row. Rows after any of those are not applied
+        (the error already fails the import) and add no error of their own.
+        """
+        unresolved, cycles = self.index.resolve_chains()
+        if unresolved:
+            # The 前序案号 as typed, for the message: one more pass reads just those rows' cells.
+            targets = dict(unresolved)
+            for number, cells in sheet.rows():
+                if number not in targets:
+                    continue
+                typed = parse_row(number, cells, self.people).values.get("previous") or ""
+                if targets[number] > 1:
+                    message = _("前序案号“%(n)s”对应多个案件,无法确定。") % {"n": typed}
+                else:
+                    message = _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": typed}
+                self._error("", number, _CASE_COLUMN["previous"], message)
+        for cycle in cycles:
+            self._error("", cycle[0], _CASE_COLUMN["previous"], _("案件链接不能形成循环。"))
+        for _row in range(self.index.unlinked()):
+            self._tick()
 
     def _apply_cases(self, chunk: list[_CaseRow]) -> None:
         """Stored cases through the single-row services; new ones through the batch create."""
@@ -287,7 +264,7 @@ class _Run(HearingRows):
         batch: list[NewCase] = []
         by_ref: dict[int, _CaseRow] = {}
         for row in chunk:
-            if row.key in self.by_key or not self._batchable(row):
+            if self.index.case_pk(row.key) is not None or not self._batchable(row):
                 self._apply_one(row)
                 continue
             try:
@@ -308,8 +285,8 @@ class _Run(HearingRows):
             return
         for ref, refusal in result.refused.items():
             self._row_refused(by_ref[ref], refusal)
-        for ref, case in result.created.items():
-            self._remember(by_ref[ref].key, case.pk)
+        self.index.remember((case.pk, by_ref[ref].key) for ref, case in result.created.items())
+        for _ref in result.created:
             self.result.created += 1
             self._tick()
 
@@ -338,36 +315,20 @@ class _Run(HearingRows):
             act_changed=bool(status.get("act_changed")),
         )
 
-    def _remember(self, key: int, pk: int) -> None:
-        self.by_key[key] = pk
-        number = _number_of(key)
-        known = self.by_number.get(number)
-        if known is None or known == pk:
-            self.by_number[number] = pk
-        elif isinstance(known, int):
-            self.by_number[number] = (known, pk)
-        elif pk not in known:
-            self.by_number[number] = (*known, pk)
-
-    def _pks_of_number(self, number: int) -> set[int]:
-        """The cases (stored or created so far) whose 案号 has this ``_number_key``."""
-        known = self.by_number.get(number)
-        return set() if known is None else {known} if isinstance(known, int) else set(known)
-
     def _load_previous(self, chunk: list[_CaseRow]) -> None:
         """The previous cases the chunk's rows name, in one query."""
         pks: set[int] = set()
         for row in chunk:
             number = row.parsed.values.get("previous") or ""
             if number:
-                pks |= self._pks_of_number(_number_key(number))
+                pks |= self.index.pks_of_number(number_key(number))
         self.previous_cases = Case.objects.in_bulk(pks) if pks else {}
 
     def _previous(self, values: dict[str, Any]) -> Case | None:
         number = values.get("previous") or ""
         if not number:
             return None
-        found = self._pks_of_number(_number_key(number))
+        found = self.index.pks_of_number(number_key(number))
         if len(found) != 1:  # the row it names was refused: that row's error says why
             raise ValidationError({"previous": _("前序案号“%(n)s”在文件和系统中都不存在。") % {"n": number}})
         (pk,) = found
@@ -393,12 +354,12 @@ class _Run(HearingRows):
         values = row.parsed.values
         status = self._target_status(row)
         handlers = values.get("handlers") or None  # empty cell: leave the handlers as they are
-        pk = self.by_key.get(row.key)
+        pk = self.index.case_pk(row.key)
         fields = self._fields(row)
         if pk is None:
             case = case_services.case_create(agency=self.agency, by=self.by, handlers=handlers or (), **fields)
             self._settle_history(case, status)
-            self._remember(row.key, case.pk)
+            self.index.remember([(case.pk, row.key)])
             self.result.created += 1
             return
         case = Case.objects.get(pk=pk)

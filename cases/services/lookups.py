@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from cases.models import Case, Membership
 from cases.services.calendar import workday_calendar
@@ -23,6 +24,14 @@ def digest(*parts: object) -> int:
     """
     data = "\x1f".join(p if isinstance(p, str) else f"\x00{p!r}" for p in parts).encode()
     return int.from_bytes(hashlib.blake2b(data, digest_size=12).digest(), "big")
+
+
+class TakenKeys(Protocol):
+    """The uniqueness rule's taken (reviewing_body, number) keys: asked and added to by a batch."""
+
+    def add(self, key: tuple[object, ...]) -> None: ...
+
+    def __contains__(self, key: object) -> bool: ...
 
 
 class KeySet:
@@ -50,15 +59,19 @@ class AgencyLookups:
     responsible: frozenset[int]
     calendar: WorkdayCalendar
     # (reviewing_body, number) exactly as stored: the case's uniqueness rule; batches add theirs.
-    taken: KeySet = field(default_factory=KeySet)
+    taken: TakenKeys = field(default_factory=KeySet)
 
     @classmethod
-    def load(cls, agency_id: int) -> AgencyLookups:
+    def load(cls, agency_id: int, *, taken: TakenKeys | None = None) -> AgencyLookups:
+        """The agency's lookups; ``taken`` given (the ledger import's index, already holding the
+        agency's keys) instead of loading every stored case's key into memory."""
         memberships = Membership.objects.filter(agency_id=agency_id)
+        if taken is None:
+            taken = KeySet(Case.objects.filter(agency_id=agency_id).values_list("reviewing_body", "number").iterator())
         return cls(
             agency_id=agency_id,
             members=frozenset(memberships.values_list("user_id", flat=True)),
             responsible=frozenset(memberships.responsible_persons().values_list("user_id", flat=True)),
             calendar=workday_calendar(),
-            taken=KeySet(Case.objects.filter(agency_id=agency_id).values_list("reviewing_body", "number").iterator()),
+            taken=taken,
         )
