@@ -139,11 +139,13 @@ def not_in_force_message(exc: RuleNotInForce) -> str:
 # Periods already computed on a calendar (which never changes once built): a batch of new
 # cases computes the same rule from the same day twice (deadlines_check, then the plan),
 # often across neighbouring cases. Small and bounded: the process's cached calendar lives
-# as long as the process, and an import's memory must not grow with its rows.
+# as long as the process, and an import's memory must not grow with its rows. Most hits
+# are the same case's (checked, then planned): 512 periods (~0.1 MiB) compute 6% more
+# of them than 2,000 did over a 3,000-row import, for a quarter of the memory.
 _PERIODS: weakref.WeakKeyDictionary[WorkdayCalendar, dict[tuple[str, dt.date, str], Period]] = (
     weakref.WeakKeyDictionary()
 )
-_PERIODS_MAX: Final = 2_000
+_PERIODS_MAX: Final = 512
 
 
 def _compute(
