@@ -7,8 +7,9 @@ with ledger_import (every row through the services' checks, one transaction), an
 the wall and CPU time (CPU time is what the import costs; wall time also shows how busy
 the shared machine is), rows per second and the ratio to bulk_create; then traces the
 peak Python memory of an import of 2,000 and of 10,000 rows (``--memory``), each on a
-fresh database. Exits non-zero when the target is missed. Runs on its own database under
-var/bench-import/.
+fresh database: the import runs in constant memory, so the larger file's peak may exceed
+the smaller's by at most ``--memory-bound`` KiB. Exits non-zero when a target is missed.
+Runs on its own database under var/bench-import/.
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--memory", type=int, nargs="*", default=[2_000, 10_000],
                         help="row counts whose peak Python memory is traced (each in its own run)")
+    parser.add_argument("--memory-bound", type=int, default=512, metavar="KIB",
+                        help="how much more the largest --memory count's peak may be than the smallest's")
     args = parser.parse_args()
     settings.DEBUG = False  # no query log growing with the rows
     cases, _hearings = rows(args.rows)
@@ -152,10 +155,20 @@ def main() -> int:
           f"{timed['cpu']:.1f} s CPU, {timed['created'] / timed['wall']:.0f} rows/s; "
           f"bare bulk_create of the cases: {baseline:.2f} s wall, {baseline_cpu:.2f} s CPU; "
           f"ratio {timed['wall'] / baseline:.0f}x wall, {timed['cpu'] / baseline_cpu:.0f}x CPU")
+    peaks: dict[int, float] = {}
     for n in args.memory:
         traced = run_import(n, trace=True)
-        print(f"memory: {n} cases: peak traced Python memory {traced['peak'] / 2**20:.1f} MiB "
+        peaks[n] = traced["peak"]
+        ok = ok and traced["errors"] == 0
+        print(f"memory: {n} cases: peak traced Python memory {traced['peak'] / 2**20:.2f} MiB "
               f"({traced['wall']:.1f} s with tracemalloc on)")
+    if len(peaks) >= 2:
+        small, large = min(peaks), max(peaks)
+        growth = (peaks[large] - peaks[small]) / 1024
+        flat = growth <= args.memory_bound
+        ok = ok and flat
+        print(f"{'PASS' if flat else 'MISS'}  constant memory: the peak at {large} cases is {growth:+.0f} KiB "
+              f"from the one at {small} (≤ {args.memory_bound} KiB)")
     return 0 if ok else 1
 
 
