@@ -1,6 +1,7 @@
 """Benchmark: import a ledger of N cases (with 0.6 N hearings) on a fresh database, against a bare bulk_create.
 
     .venv/bin/python bench/import_ledger.py --rows 10000      # the issue's target: under 20 s on SQLite
+    .venv/bin/python bench/import_ledger.py --rows 1000 --memory --rss 2000 10000   # resident memory too
 
 Writes the workbook with the same rows the bulk_create baseline inserts, imports it
 with ledger_import (every row through the services' checks, one transaction), and prints
@@ -20,6 +21,7 @@ import io
 import os
 import random
 import shutil
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -134,6 +136,44 @@ def run_import(n: int, *, trace: bool) -> dict[str, float]:
             "created": result.created, "mib": len(content) / 2**20}
 
 
+def rss_of_import(n: int) -> tuple[int, int]:
+    """The peak resident memory (KiB) of a process before and after it imports N rows.
+
+    What tracemalloc does not see: the workbook's cells (held by calamine), SQLite's
+    caches, the allocator's arenas. The workbook is written here and imported by a
+    child process, so that writing it (openpyxl) does not set the child's high-water mark.
+    """
+    from tests.ledger_books import book
+
+    cases, hearings = rows(n)
+    path = VAR / f"rss-{n}.xlsx"
+    path.write_bytes(book(cases, hearings))
+    out = subprocess.run([sys.executable, __file__, "--rss-child", str(path)], check=True, capture_output=True,
+                         text=True).stdout
+    before, after = out.split()[-2:]
+    path.unlink()
+    return int(before), int(after)
+
+
+def _high_water_kib() -> int:
+    # VmHWM, not ru_maxrss: the latter keeps the forking parent's mark across exec (Linux).
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0])
+
+
+def rss_child(path: str) -> int:
+    from cases.services.ledger_import import ledger_import
+    from cases.users import SYSTEM
+
+    content = Path(path).read_bytes()
+    agency = fresh_database()
+    before = _high_water_kib()
+    result = ledger_import(agency=agency, by=SYSTEM, file=io.BytesIO(content), filename="bench.xlsx", size=len(content))
+    after = _high_water_kib()
+    print(before, after)
+    return 1 if result.errors else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
@@ -141,8 +181,13 @@ def main() -> int:
                         help="row counts whose peak Python memory is traced (each in its own run)")
     parser.add_argument("--memory-bound", type=int, default=512, metavar="KIB",
                         help="how much more the largest --memory count's peak may be than the smallest's")
+    parser.add_argument("--rss", type=int, nargs="*", default=[],
+                        help="row counts whose peak resident memory is measured (each in a child process)")
+    parser.add_argument("--rss-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings.DEBUG = False  # no query log growing with the rows
+    if args.rss_child:
+        return rss_child(args.rss_child)
     cases, _hearings = rows(args.rows)
     baseline, baseline_cpu = bulk_baseline(fresh_database(), cases)
     timed = run_import(args.rows, trace=False)
@@ -169,6 +214,10 @@ def main() -> int:
         ok = ok and flat
         print(f"{'PASS' if flat else 'MISS'}  constant memory: the peak at {large} cases is {growth:+.0f} KiB "
               f"from the one at {small} (≤ {args.memory_bound} KiB)")
+    for n in args.rss:
+        before, after = rss_of_import(n)
+        print(f"rss: {n} cases: peak resident memory {before / 1024:.0f} MiB before the import, "
+              f"{after / 1024:.0f} MiB after (Python heap, workbook cells, SQLite caches)")
     return 0 if ok else 1
 
 
