@@ -129,3 +129,22 @@ def test_a_stored_hearing_imported_again_is_unchanged(agency):
     assert (result.created, result.unchanged) == (1, 2)
     assert Hearing.objects.count() == 2
 
+
+
+# ---------------------------------------------------------------- progress
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param([retrial(), appeal(), lawsuit(FIRST)], id="a chain"),
+    pytest.param([lawsuit(FIRST, 前序案号=APPEAL), appeal(), retrial(), lawsuit(FIRST), lawsuit(None),
+                  lawsuit("(2021)桂0403行初13号", 收到日期="2021-13-45"), appeal("(2021)桂04行终4号", "(2019)无此号")],
+                 id="every kind of error"),
+])
+def test_the_progress_counts_every_row_once_and_ends_at_the_total(agency, rows):
+    reported: list[tuple[int, int]] = []
+    hearings = [held(), held(), held("(2021)桂0403行初99号")]
+
+    ledger_import(agency=agency, by=SYSTEM, file=io.BytesIO(book(rows, hearings)), filename="台账.xlsx",
+                  progress=lambda done, total: reported.append((done, total)))
+
+    assert reported[-1] == (len(rows) + len(hearings),) * 2
