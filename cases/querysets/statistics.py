@@ -252,6 +252,31 @@ def frozen_counts(figures: dict[str, Any]) -> tuple[str, list[int]]:
     return counts_layout(keys), figures_counts(figures, keys)
 
 
+def _everyone() -> Subquery:
+    """How many agencies there are, as an uncorrelated scalar subquery (evaluated once), so a
+    roll-up of every agency checks it has every agency's row in the same query."""
+    from cases.models import Agency
+
+    everyone = Agency.objects.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+    return Subquery(everyone, output_field=IntegerField())
+
+
+def _latest_frozen_rows(year: int, ids: Any) -> tuple[QuerySet[Any], set[int] | None] | None:
+    """Each agency's latest numbered ``YearlyReport`` of a closed year (no later version
+    exists: the unique index answers), in scope, and the agency ids wanted (None: every
+    agency); None when the year is not closed (Beijing time)."""
+    from cases.models import YearlyReport
+
+    if year >= dt.datetime.now(REPORT_TIMEZONE).year:
+        return None
+    later = YearlyReport.objects.filter(agency_id=OuterRef("agency_id"), year=year, version__gt=OuterRef("version"))
+    rows = YearlyReport.objects.filter(year=year, version__gte=1).exclude(Exists(later))
+    if ids is None:
+        return rows, None
+    wanted = set(ids.values_list("id", flat=True)) if isinstance(ids, QuerySet) else set(ids)
+    return rows.filter(agency_id__in=wanted), wanted
+
+
 def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigures | None:
     """A closed year's roll-up summed from the agencies' frozen rows, or None to compute it live.
 
@@ -263,34 +288,23 @@ def frozen_year_figures(*, year: int, ids: Any, label: str | None) -> YearFigure
     figures with one more query. None when the year is not closed (Beijing time) or an agency
     in scope has no frozen row (docs/statistics.md, "Frozen or live").
     """
-    from cases.models import Agency, YearlyReport
+    from cases.models import YearlyReport
 
-    year = validate_year(year)
-    if year >= dt.datetime.now(REPORT_TIMEZONE).year:
+    found = _latest_frozen_rows(validate_year(year), ids)
+    if found is None:
         return None
-    rows = YearlyReport.objects.filter(year=year, version__gte=1)
-    if ids is None:
-        # Every agency: how many there are rides along as an uncorrelated scalar subquery
-        # (evaluated once), so the national roll-up stays one query.
-        everyone = Agency.objects.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
-        rows = rows.annotate(agencies=Subquery(everyone))
-        fields: tuple[str, ...] = ("agency_id", "id", "counts_layout", "counts", "agencies")
-    else:
-        wanted = set(ids.values_list("id", flat=True)) if isinstance(ids, QuerySet) else set(ids)
-        rows = rows.filter(agency_id__in=wanted)
-        fields = ("agency_id", "id", "counts_layout", "counts")
-    latest: dict[int, tuple[int, str, list[int]]] = {}
-    agencies = 0
-    for agency_id, report_id, layout, counts, *extra in rows.order_by("agency_id", "-version").values_list(*fields):
-        latest.setdefault(agency_id, (report_id, layout, counts))
-        agencies = extra[0] if extra else agencies
-    complete = (latest and len(latest) == agencies) if ids is None else set(latest) == wanted
-    if not complete:
+    rows, wanted = found
+    fields: tuple[str, ...] = ("id", "counts_layout", "counts")
+    if wanted is None:
+        rows, fields = rows.annotate(agencies=_everyone()), (*fields, "agencies")
+    latest = list(rows.values_list(*fields))
+    expected = (latest[0][3] if latest else 0) if wanted is None else len(wanted)
+    if not expected or len(latest) != expected:
         return None
     keys = count_keys()
     layout = counts_layout(keys)
-    vectors = [counts for _, row_layout, counts in latest.values() if row_layout == layout]
-    others = [report_id for report_id, row_layout, _ in latest.values() if row_layout != layout]
+    vectors = [row[2] for row in latest if row[1] == layout]
+    others = [row[0] for row in latest if row[1] != layout]
     if others:
         figures = YearlyReport.objects.filter(id__in=others).values_list("figures", flat=True)
         vectors += [figures_counts(data, keys) for data in figures]
@@ -315,27 +329,20 @@ def year_totals(*, year: int, ids: Any) -> dict[str, Any]:
 
 
 def _frozen_totals(year: int, ids: Any) -> Buckets | None:
-    from cases.models import Agency, YearlyReport
-
-    if year >= dt.datetime.now(REPORT_TIMEZONE).year:
+    found = _latest_frozen_rows(year, ids)
+    if found is None:
         return None
+    rows, wanted = found
     head = ("total", *(f"buckets.{key}" for key in BUCKET_KEYS))
     keys = count_keys()
     assert keys[: len(head)] == head, "the totals must lead the frozen counts"
-    # Each agency's latest numbered version: no later one exists (the unique index answers).
-    later = YearlyReport.objects.filter(agency_id=OuterRef("agency_id"), year=year, version__gt=OuterRef("version"))
-    rows = YearlyReport.objects.filter(year=year, version__gte=1).exclude(Exists(later))
     sums: dict[str, Any] = {
         f"n{index}": Sum(Cast(KeyTextTransform(str(index), "counts"), IntegerField())) for index in range(len(head))
     }
-    if ids is None:  # how many agencies there are rides along (an uncorrelated subquery, evaluated once)
-        everyone = Agency.objects.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
-        sums["agencies"] = Max(Subquery(everyone, output_field=IntegerField()))
-    else:
-        wanted = set(ids.values_list("id", flat=True)) if isinstance(ids, QuerySet) else set(ids)
-        rows = rows.filter(agency_id__in=wanted)
+    if wanted is None:
+        sums["agencies"] = Max(_everyone())
     row = rows.aggregate(rows=Count("id"), other=Count("id", filter=~Q(counts_layout=counts_layout(keys))), **sums)
-    expected = row["agencies"] if ids is None else len(wanted)
+    expected = row["agencies"] if wanted is None else len(wanted)
     if not expected or row["rows"] != expected or row["other"]:
         return None  # not every agency frozen, or a row of another layout: the full path decides
     values = dict(zip(head, (row[f"n{index}"] or 0 for index in range(len(head))), strict=True))
